@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// MPP Digital: one shared platform for every Mal Pelayanan Publik.
+/// No Swift package dependencies: Foundation, Dispatch and three C libraries from Debian.
+let package = Package(
+    name: "MPPDigital",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mpp", targets: ["mpp"]),
+        .executable(name: "mpp-registry", targets: ["mpp-registry"]),
+        .executable(name: "mpp-bench", targets: ["mpp-bench"]),
+    ],
+    targets: [
+        // C libraries from the distribution.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Thin bindings.
+        .target(name: "ZMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "Sodium", dependencies: ["CSodium"]),
+        .target(name: "Store", dependencies: ["CSQLite", "Support"]),
+
+        // Shared primitives: JSON logs, clock, metrics, environment, backoff.
+        .target(name: "Support"),
+
+        // MPP/1 over ZeroMQ: RPC, events, registry client.
+        .target(name: "Bus", dependencies: ["ZMQ", "Store", "Support"]),
+
+        // Everything a service needs: lifecycle, configuration, tokens, authorization.
+        .target(name: "ServiceKit", dependencies: ["Bus", "Store", "Support", "Sodium", "ZMQ"]),
+
+        // One library per service.
+        .target(name: "Registry", dependencies: ["ServiceKit", "Bus", "Store", "Support"]),
+
+        // The `mpp` command line.
+        .target(name: "MPPCommand", dependencies: ["ServiceKit", "Bus", "Support", "ZMQ", "Sodium"]),
+
+        // Thin executables.
+        .executableTarget(name: "mpp", dependencies: ["MPPCommand"]),
+        .executableTarget(name: "mpp-registry", dependencies: ["Registry", "ServiceKit"]),
+        .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "Store", "Support", "ServiceKit"]),
+
+        // Tests.
+        .testTarget(name: "ZMQTests", dependencies: ["ZMQ"]),
+        .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "BusTests", dependencies: ["Bus", "ZMQ", "Store", "Support"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Bus", "ServiceKit"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Sodium", "Bus"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Support"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
