@@ -1,0 +1,65 @@
+import Foundation
+import Support
+
+/// Runs a request's handler off the I/O loop: deadline check, idempotency, errors to error
+/// objects, metrics and logs.
+struct Dispatcher: Sendable {
+    let methods: MethodTable
+    let idempotency: IdempotencyCache?
+    let metrics: Metrics
+    let logger: Logger
+    let callerIdentity: @Sendable (RequestContext) -> String
+
+    func dispatch(_ request: IncomingRequest) async -> Outcome {
+        let context = RequestContext(method: request.method, metadata: request.metadata, caller: request.caller,
+                                     attachments: request.attachments, logger: logger.tracing(request.metadata.traceID),
+                                     receivedAt: Monotonic.nanoseconds())
+        guard let entry = methods.entry(request.method) else {
+            return Outcome(error: RPCError(.unimplemented, "metode tidak dikenal: \(request.method)"))
+        }
+        let outcome: Outcome
+        if let key = request.metadata.idempotencyKey, let idempotency {
+            outcome = await runOnce(entry, context, request.body, key: key, cache: idempotency)
+        } else {
+            outcome = await run(entry, context, request.body)
+        }
+        metrics.record(method: request.method, nanoseconds: Monotonic.nanoseconds() - context.receivedAt, failed: outcome.isError)
+        return outcome
+    }
+
+    private func runOnce(_ entry: MethodTable.Entry, _ context: RequestContext, _ body: [UInt8],
+                         key: String, cache: IdempotencyCache) async -> Outcome {
+        let caller = callerIdentity(context)
+        let durable = entry.options.mutating
+        do {
+            switch try await cache.begin(caller: caller, key: key, method: context.method, body: body, durable: durable) {
+            case .replay(let outcome):
+                metrics.increment("rpc.idempotent_replays")
+                return outcome
+            case .conflict(let error):
+                return Outcome(error: error)
+            case .proceed:
+                let outcome = await run(entry, context, body)
+                await cache.finish(caller: caller, key: key, outcome: outcome, durable: durable)
+                return outcome
+            }
+        } catch {
+            context.logger.error("idempotency store failed", ["error": .string("\(error)")])
+            return Outcome(error: RPCError(.unavailable, "penyimpanan sementara tidak tersedia"))
+        }
+    }
+
+    private func run(_ entry: MethodTable.Entry, _ context: RequestContext, _ body: [UInt8]) async -> Outcome {
+        if context.isPastDeadline {
+            return Outcome(error: RPCError(.deadlineExceeded, "batas waktu pemanggil sudah lewat"))
+        }
+        do {
+            return try await entry.handler(context, body)
+        } catch let error as RPCError {
+            return Outcome(error: error)
+        } catch {
+            context.logger.error("handler failed", ["method": .string(context.method), "error": .string("\(error)")])
+            return Outcome(error: RPCError(.internal, "kesalahan internal"))
+        }
+    }
+}

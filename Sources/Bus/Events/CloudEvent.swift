@@ -1,0 +1,45 @@
+import Foundation
+import Support
+
+/// An event as published (PROTOCOL §3): CloudEvents 1.0 JSON with a JSON `data` member.
+public struct CloudEvent: Codable, Sendable, Equatable {
+    public var specversion = "1.0"
+    public var id: String
+    public var source: String
+    public var type: String
+    public var time: String
+    public var datacontenttype = "application/json"
+    /// Propagated trace id of the request that caused the event.
+    public var traceid: String?
+    /// What the event is about (e.g. a tracking number), CloudEvents `subject`.
+    public var subject: String?
+    public var data: JSONValue
+
+    public init(id: String, source: String, type: String, time: Date, traceID: String?, subject: String?, data: JSONValue) {
+        self.id = id
+        self.source = source
+        self.type = type
+        self.time = CloudEvent.format(time)
+        self.traceid = traceID
+        self.subject = subject
+        self.data = data
+    }
+
+    /// The `data` member decoded as `T`.
+    public func decodeData<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSON.decode(T.self, from: try JSON.encode(data))
+    }
+
+    static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().timeZone(separator: .omitted).time(includingFractionalSeconds: true)
+            .timeSeparator(.colon).dateSeparator(.dash).dateTimeSeparator(.standard))
+    }
+}
+
+/// An event a subscriber receives: where it came from, its place in the stream, and the event.
+public struct DeliveredEvent: Sendable {
+    public var stream: String
+    public var seq: Int64
+    public var topic: String
+    public var event: CloudEvent
+}

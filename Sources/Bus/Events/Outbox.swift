@@ -1,0 +1,74 @@
+import Foundation
+import Store
+import Support
+
+/// The transactional outbox (PROTOCOL §3): an event is a row written in the same transaction as
+/// the state change it reports, numbered per stream from 1 with no gaps; the publisher sends it
+/// after the commit. A crash between commit and publish loses nothing: subscribers read the
+/// missing range with `events.read`.
+public enum Outbox {
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS bus_outbox (
+            seq INTEGER PRIMARY KEY, topic TEXT NOT NULL, event BLOB NOT NULL, created_at REAL NOT NULL);
+        """
+
+    /// Creates the outbox table if missing. Call once at start.
+    public static func install(in store: Store) async throws {
+        try await store.write { db in try db.execute(schema) }
+    }
+
+    /// Appends an event inside the caller's write transaction and returns its sequence number.
+    @discardableResult
+    public static func append<Payload: Encodable>(_ db: Database, stream: String, type: String, data: Payload,
+                                                 time: Date, traceID: String? = nil, subject: String? = nil) throws -> Int64 {
+        let next = (try db.queryOne("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM bus_outbox")?.int64("next")) ?? 1
+        let payload = try JSON.decode(JSONValue.self, from: try JSON.encode(data))
+        let event = CloudEvent(id: "\(stream)-\(next)", source: "mpp/\(stream)", type: type, time: time,
+                               traceID: traceID, subject: subject, data: payload)
+        try db.run("INSERT INTO bus_outbox (seq, topic, event, created_at) VALUES (?, ?, ?, ?)",
+                   [.integer(next), .text(type), .blob(try JSON.encode(event)), .real(time.timeIntervalSince1970)])
+        return next
+    }
+
+    /// The highest sequence number written (0 when none).
+    public static func lastSequence(_ db: Database) throws -> Int64 {
+        try db.queryOne("SELECT COALESCE(MAX(seq), 0) AS last FROM bus_outbox")?.int64("last") ?? 0
+    }
+
+    /// Events after `after`, oldest first, at most `limit`.
+    public static func read(_ db: Database, after: Int64, limit: Int) throws -> [StoredEvent] {
+        try db.query("SELECT seq, topic, event FROM bus_outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                     [.integer(after), .integer(Int64(limit))]).map {
+            StoredEvent(seq: $0.int64("seq") ?? 0, topic: $0.string("topic") ?? "", event: $0.blob("event") ?? [])
+        }
+    }
+}
+
+/// One outbox row.
+public struct StoredEvent: Sendable {
+    public var seq: Int64
+    public var topic: String
+    /// The CloudEvent JSON.
+    public var event: [UInt8]
+}
+
+/// `events.read` request and reply bodies.
+public struct EventsReadRequest: Codable, Sendable {
+    public var after: Int64
+    public var limit: Int?
+    public init(after: Int64, limit: Int? = nil) {
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public struct EventsReadReply: Codable, Sendable {
+    public struct Item: Codable, Sendable {
+        public var seq: Int64
+        public var topic: String
+        public var event: CloudEvent
+    }
+    public var stream: String
+    public var events: [Item]
+    public var last_seq: Int64
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Support
+import Synchronization
+
+/// A raw handler: the request's body bytes in, an outcome out.
+public typealias RawHandler = @Sendable (RequestContext, [UInt8]) async throws -> Outcome
+
+/// How the bus treats a method.
+public struct MethodOptions: Sendable {
+    /// Changes state: results are remembered durably per idempotency key.
+    public var mutating: Bool
+    public init(mutating: Bool = false) { self.mutating = mutating }
+    public static let query = MethodOptions()
+    public static let command = MethodOptions(mutating: true)
+}
+
+/// The methods a server answers, registered before it starts. Typed handlers decode their body
+/// with field-level `invalid_argument` errors and encode their result as JSON.
+public final class MethodTable: Sendable {
+    struct Entry: Sendable {
+        var options: MethodOptions
+        var handler: RawHandler
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    public init() {}
+
+    /// Registers a raw handler.
+    public func register(_ method: String, _ options: MethodOptions = .query, handler: @escaping RawHandler) {
+        entries.withLock { $0[method] = Entry(options: options, handler: handler) }
+    }
+
+    /// Registers a typed handler: `Body` decoded from JSON, `Result` encoded as JSON.
+    public func on<Body: Decodable & Sendable, Result: Encodable & Sendable>(
+        _ method: String, _ options: MethodOptions = .query,
+        _ handler: @escaping @Sendable (Body, RequestContext) async throws -> Result
+    ) {
+        register(method, options) { context, bytes in
+            let body = try Self.decodeBody(Body.self, bytes)
+            return Outcome(body: try JSON.encode(try await handler(body, context)))
+        }
+    }
+
+    /// Registers a typed handler whose result carries attachments.
+    public func on<Body: Decodable & Sendable, Result: Encodable & Sendable>(
+        _ method: String, _ options: MethodOptions = .query,
+        _ handler: @escaping @Sendable (Body, RequestContext) async throws -> Attached<Result>
+    ) {
+        register(method, options) { context, bytes in
+            let body = try Self.decodeBody(Body.self, bytes)
+            let result = try await handler(body, context)
+            return Outcome(body: try JSON.encode(result.body), attachments: result.attachments)
+        }
+    }
+
+    func entry(_ method: String) -> Entry? { entries.withLock { $0[method] } }
+
+    public var methods: [String] { entries.withLock { $0.keys.sorted() } }
+
+    static func decodeBody<Body: Decodable>(_ type: Body.Type, _ bytes: [UInt8]) throws -> Body {
+        let bytes = bytes.isEmpty ? Envelope.emptyObject : bytes
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw RPCError.invalid(["body": "bukan JSON yang sah (not valid JSON)"])
+            }
+            throw RPCError(decoding: error)
+        }
+    }
+}

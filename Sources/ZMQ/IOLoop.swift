@@ -1,0 +1,163 @@
+import CZeroMQ
+import Foundation
+import Synchronization
+
+/// The one I/O thread of a process. It owns every ZeroMQ socket and is the `SerialExecutor` of
+/// the actors that hold them, so actor isolation *is* thread confinement (libzmq sockets are not
+/// thread-safe, and a mutex does not make them so). It runs `zmq_poll` over the watched sockets
+/// plus an eventfd that wakes it when a job is enqueued.
+///
+/// Never block this thread: storage and domain work belong in other actors.
+public final class IOLoop: SerialExecutor, @unchecked Sendable {
+    /// The process-wide loop.
+    public static let shared: IOLoop = {
+        do { return try IOLoop(name: "mpp-io") } catch { fatalError("cannot start the I/O loop: \(error)") }
+    }()
+
+    public let context: Context
+    public let name: String
+
+    private struct Shared {
+        var jobs: [UnownedJob] = []
+        var sleeping = false
+        var stopping = false
+    }
+
+    private let shared = Mutex(Shared())
+    private let wakeFD: Int32
+    private let started = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    // Written once by the loop thread before `started` is signalled, read-only afterwards.
+    nonisolated(unsafe) private var loopThread: Thread?
+
+    // Loop-thread-only state.
+    private var watchers: [Watcher] = []
+    private var items: [zmq_pollitem_t] = []
+    private var itemsDirty = true
+
+    private final class Watcher {
+        let socket: Socket
+        let onReadable: () -> Void
+        var active = true
+        init(socket: Socket, onReadable: @escaping () -> Void) {
+            self.socket = socket
+            self.onReadable = onReadable
+        }
+    }
+
+    public init(name: String = "mpp-io") throws {
+        self.name = name
+        context = try Context()
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard wakeFD >= 0 else { throw ZMQError(code: errno, operation: "eventfd") }
+        let thread = Thread { [unowned self] in self.run() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+        started.wait()
+    }
+
+    // MARK: SerialExecutor
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let wake = shared.withLock { state -> Bool in
+            state.jobs.append(job)
+            guard state.sleeping else { return false }
+            state.sleeping = false
+            return true
+        }
+        if wake { signal() }
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+
+    public func checkIsolated() {
+        precondition(isCurrent, "not on the I/O loop thread '\(name)'")
+    }
+
+    /// Whether the caller runs on this loop's thread.
+    public var isCurrent: Bool { Thread.current === loopThread }
+
+    // MARK: watching sockets (loop thread only)
+
+    /// Calls `onReadable` on the loop thread whenever `socket` has a message waiting.
+    /// The callback should drain a bounded batch with non-blocking receives.
+    public func watch(_ socket: Socket, onReadable: @escaping () -> Void) {
+        checkIsolated()
+        watchers.append(Watcher(socket: socket, onReadable: onReadable))
+        itemsDirty = true
+    }
+
+    /// Stops watching `socket` (before closing it).
+    public func unwatch(_ socket: Socket) {
+        checkIsolated()
+        for watcher in watchers where watcher.socket === socket { watcher.active = false }
+        watchers.removeAll { $0.socket === socket }
+        itemsDirty = true
+    }
+
+    /// Ends the loop after the jobs already queued have run. Sockets must be closed first.
+    public func stop() {
+        let wasStopping = shared.withLock { state -> Bool in
+            defer { state.stopping = true }
+            return state.stopping
+        }
+        guard !wasStopping else { return }
+        signal()
+        if !isCurrent { finished.wait() }
+    }
+
+    // MARK: the loop
+
+    private func signal() {
+        var one: UInt64 = 1
+        _ = withUnsafeBytes(of: &one) { write(wakeFD, $0.baseAddress, 8) }
+    }
+
+    private func run() {
+        loopThread = Thread.current
+        started.signal()
+        let executor = asUnownedSerialExecutor()
+        var batch: [UnownedJob] = []
+        batch.reserveCapacity(64)
+        while true {
+            let stopping = shared.withLock { state -> Bool in
+                swap(&batch, &state.jobs)
+                return state.stopping
+            }
+            for job in batch { job.runSynchronously(on: executor) }
+            batch.removeAll(keepingCapacity: true)
+            if stopping && shared.withLock({ $0.jobs.isEmpty }) { break }
+
+            let timeout: Int = shared.withLock { state in
+                if !state.jobs.isEmpty || state.stopping { return 0 }
+                state.sleeping = true
+                return 1000
+            }
+            poll(timeout: timeout)
+        }
+        close(wakeFD)
+        finished.signal()
+    }
+
+    private func poll(timeout: Int) {
+        if itemsDirty {
+            items = [zmq_pollitem_t(socket: nil, fd: wakeFD, events: Int16(ZMQ_POLLIN), revents: 0)]
+            items += watchers.map { zmq_pollitem_t(socket: $0.socket.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
+            itemsDirty = false
+        }
+        let ready = zmq_poll(&items, Int32(items.count), timeout)
+        shared.withLock { $0.sleeping = false }
+        guard ready > 0 else { return }
+        if items[0].revents != 0 {
+            var counter: UInt64 = 0
+            _ = withUnsafeMutableBytes(of: &counter) { read(wakeFD, $0.baseAddress, 8) }
+        }
+        let snapshot = watchers
+        for (index, watcher) in snapshot.enumerated() where index + 1 < items.count {
+            guard items[index + 1].revents & Int16(ZMQ_POLLIN) != 0, watcher.active else { continue }
+            watcher.onReadable()
+        }
+    }
+}
