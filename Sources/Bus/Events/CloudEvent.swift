@@ -30,7 +30,8 @@ public struct CloudEvent: Codable, Sendable, Equatable {
         try JSON.decode(T.self, from: try JSON.encode(data))
     }
 
-    static func format(_ date: Date) -> String {
+    /// RFC 3339 with milliseconds, UTC.
+    public static func format(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().timeZone(separator: .omitted).time(includingFractionalSeconds: true)
             .timeSeparator(.colon).dateSeparator(.dash).dateTimeSeparator(.standard))
     }

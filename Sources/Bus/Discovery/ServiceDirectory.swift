@@ -1,0 +1,144 @@
+import Foundation
+import Support
+
+/// The client side of the registry: registers this instance with every configured registry and
+/// keeps the lease alive, and answers "where does service X run" from a cache that refreshes in
+/// the background, after failures, and keeps serving while no registry answers.
+public actor ServiceDirectory {
+    public let registries: [String]
+    private let client: RPCClient
+    private let logger: Logger
+    private let refreshInterval: Duration
+    private var cache: [String: Entry] = [:]
+    private var refreshing: Set<String> = []
+    private var heartbeats: [Task<Void, Never>] = []
+    private var registration: RegistryAPI.Register?
+    /// Public keys of the instances seen in lookups, for CURVE clients.
+    public nonisolated let serverKeys: ServerKeyBook
+
+    private struct Entry {
+        var instances: [RegistryAPI.Instance]
+        var fetchedAt: UInt64
+    }
+
+    public init(registries: [String], client: RPCClient, logger: Logger, refreshInterval: Duration = .seconds(2),
+                serverKeys: ServerKeyBook = ServerKeyBook()) {
+        self.registries = registries
+        self.serverKeys = serverKeys
+        self.client = client
+        self.logger = logger
+        self.refreshInterval = refreshInterval
+    }
+
+    // MARK: lookups
+
+    /// Live instances of `service`: from the cache when fresh, else from a registry; the stale
+    /// cache when no registry answers.
+    public func instances(of service: String) async -> [RegistryAPI.Instance] {
+        if let entry = cache[service], !entry.instances.isEmpty {
+            if Monotonic.nanoseconds() - entry.fetchedAt > refreshInterval.nanoseconds { refreshInBackground(service) }
+            return entry.instances
+        }
+        return await refresh(service) ?? cache[service]?.instances ?? []
+    }
+
+    /// Marks `service`'s cache stale (a call to it failed): the next lookup asks a registry.
+    public func invalidate(_ service: String) {
+        cache[service]?.fetchedAt = 0
+    }
+
+    /// Every live instance of every service (`registry.list`) from the first registry that answers.
+    public func list() async throws -> [RegistryAPI.Instance] {
+        var lastError: any Error = RPCError(.unavailable, "no registry configured")
+        for registry in registries {
+            do {
+                return try await ask(registry, "registry.list", Empty(), as: RegistryAPI.Instances.self).instances
+            } catch { lastError = error }
+        }
+        throw lastError
+    }
+
+    private func refreshInBackground(_ service: String) {
+        guard !refreshing.contains(service) else { return }
+        refreshing.insert(service)
+        Task { _ = await self.refresh(service) }
+    }
+
+    @discardableResult
+    private func refresh(_ service: String) async -> [RegistryAPI.Instance]? {
+        defer { refreshing.remove(service) }
+        for registry in registries {
+            do {
+                let found = try await ask(registry, "registry.lookup", RegistryAPI.Lookup(service: service),
+                                          as: RegistryAPI.Instances.self).instances
+                cache[service] = Entry(instances: found, fetchedAt: Monotonic.nanoseconds())
+                for instance in found { serverKeys.learn(instance) }
+                return found
+            } catch {
+                logger.debug("registry lookup failed", ["registry": .string(registry), "error": .string("\(error)")])
+            }
+        }
+        return nil
+    }
+
+    // MARK: registration
+
+    /// Registers with every registry and keeps each lease alive (heartbeat at a third of the TTL;
+    /// re-registers when a registry forgot us, e.g. after its restart).
+    public func register(_ registration: RegistryAPI.Register) {
+        self.registration = registration
+        for registry in registries {
+            heartbeats.append(Task { [weak self] in await self?.keepAlive(registry) })
+        }
+    }
+
+    /// Stops heartbeats and deregisters from every registry (graceful shutdown).
+    public func deregister() async {
+        for task in heartbeats { task.cancel() }
+        heartbeats.removeAll()
+        guard let registration else { return }
+        self.registration = nil
+        await withTaskGroup(of: Void.self) { group in
+            for registry in registries {
+                group.addTask {
+                    _ = try? await self.ask(registry, "registry.deregister", RegistryAPI.InstanceRef(instance: registration.instance),
+                                            as: Empty.self, timeout: .seconds(1))
+                }
+            }
+        }
+    }
+
+    private func keepAlive(_ registry: String) async {
+        var registered = false
+        var attempt = 0
+        while !Task.isCancelled, let registration {
+            let interval = Duration.milliseconds(max(100, registration.ttl_ms / 3))
+            do {
+                if !registered {
+                    _ = try await ask(registry, "registry.register", registration, as: RegistryAPI.Lease.self)
+                    registered = true
+                    logger.info("registered", ["registry": .string(registry), "rpc": .string(registration.rpc)])
+                } else {
+                    _ = try await ask(registry, "registry.heartbeat", RegistryAPI.InstanceRef(instance: registration.instance),
+                                      as: Empty.self)
+                }
+                attempt = 0
+                try? await Task.sleep(for: interval)
+            } catch let error as RPCError where error.code == .notFound {
+                registered = false
+            } catch {
+                attempt += 1
+                if attempt == 1 { logger.warning("registry unreachable", ["registry": .string(registry), "error": .string("\(error)")]) }
+                registered = registered && attempt < 3
+                try? await Task.sleep(for: .seconds(Backoff(initial: 0.2, maximum: 2).delay(attempt: attempt)))
+            }
+        }
+    }
+
+    private func ask<Body: Encodable, Result: Decodable>(_ registry: String, _ method: String, _ body: Body,
+                                                        as: Result.Type, timeout: Duration = .seconds(2)) async throws -> Result {
+        let outcome = try await client.send(to: registry, method: method, body: try JSON.encode(body), timeout: timeout)
+        if let error = outcome.error { throw error }
+        return try JSON.decode(Result.self, from: outcome.body)
+    }
+}
