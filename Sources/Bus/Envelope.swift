@@ -5,7 +5,8 @@ public enum Envelope {
     public static let version: [UInt8] = Array("MPP/1".utf8)
     static let ok: [UInt8] = Array("ok".utf8)
     static let error: [UInt8] = Array("error".utf8)
-    static let emptyObject: [UInt8] = Array("{}".utf8)
+    /// `{}`.
+    public static let emptyObject: [UInt8] = Array("{}".utf8)
 }
 
 /// Request metadata (frame 4).

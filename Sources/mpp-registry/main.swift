@@ -9,7 +9,7 @@ do {
     let host = try await ServiceHost(configuration: configuration, migrations: [], publishesEvents: true)
     let registry = RegistryService(host: host)
     try await registry.start()
-    let signal = await ShutdownSignal.wait()
+    let signal = await ShutdownSignal.waitOrOrphaned()
     host.logger.info("shutting down", ["signal": .string(signal)])
     await host.shutdown()
 } catch {

@@ -54,16 +54,11 @@ public final class ServiceHost: Sendable {
             keys = nil
             zap = nil
         }
-        let book = ServerKeyBook()
-        if let keys, let registryKey = keys.publicKey(named: "registry") {
-            for endpoint in configuration.registries { book.learn(endpoint: endpoint, key: registryKey.z85) }
-        }
-        let security: ClientSecurity = keys.map { ring in
-            .curve(keyPair: ring.own, serverKey: { endpoint in book.key(for: endpoint).flatMap { CurveKey(z85: $0) } })
-        } ?? .plain
-        rpc = RPCClient(loop: loop, security: security, maxMessageBytes: Int64(configuration.maxMessageBytes))
-        directory = ServiceDirectory(registries: configuration.registries, client: rpc, logger: logger, serverKeys: book)
-        client = ServiceClient(rpc: rpc, directory: directory)
+        let stack = ClientStack(registries: configuration.registries, keys: keys, loop: loop, logger: logger,
+                                maxMessageBytes: configuration.maxMessageBytes)
+        rpc = stack.rpc
+        directory = stack.directory
+        client = stack.client
 
         let idempotency = try await IdempotencyCache(store: store, window: configuration.idempotencyWindow, clock: clock)
         var limits = ServerLimits()
@@ -111,7 +106,7 @@ public final class ServiceHost: Sendable {
     /// Starts, waits for SIGTERM/SIGINT, shuts down gracefully.
     public func run() async throws {
         try await start()
-        let signal = await ShutdownSignal.wait()
+        let signal = await ShutdownSignal.waitOrOrphaned()
         logger.info("shutting down", ["signal": .string(signal)])
         await shutdown()
     }

@@ -22,6 +22,25 @@ public enum ShutdownSignal {
         }
     }
 
+    /// Like `wait()`, but also returns when the supervisor named by `MPP_SUPERVISOR_PID`
+    /// (`mpp up`) has died, so a killed supervisor leaves no orphan services behind.
+    public static func waitOrOrphaned() async -> String {
+        guard let text = ProcessInfo.processInfo.environment["MPP_SUPERVISOR_PID"], let supervisor = Int32(text) else {
+            return await wait()
+        }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let resumed = Mutexed(false)
+            let finish: @Sendable (String) -> Void = { reason in
+                if resumed.update({ value -> Bool in defer { value = true }; return !value }) { continuation.resume(returning: reason) }
+            }
+            Task { finish(await wait()) }
+            Task {
+                while getppid() == supervisor { try? await Task.sleep(for: .milliseconds(500)) }
+                finish("supervisor gone")
+            }
+        }
+    }
+
     private static let retained = Mutexed<[SignalSourceBox]>([])
 }
 

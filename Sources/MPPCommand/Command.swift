@@ -1,0 +1,100 @@
+import Foundation
+import ServiceKit
+import Support
+
+/// One `mpp` verb.
+public protocol Command: Sendable {
+    static var name: String { get }
+    static var summary: String { get }
+    static var usage: String { get }
+    /// Returns the process exit code.
+    func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32
+}
+
+/// What every command can use: environment, output, and a client stack to call services.
+public struct CommandContext: Sendable {
+    public let environment: Environment
+    public let json: Bool
+
+    public var registries: [String] { environment.list("MPP_REGISTRY", default: ["tcp://127.0.0.1:7700"]) }
+    public var dataDirectory: String {
+        let path = environment.string("MPP_DATA", default: "./var")
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (absolute as NSString).standardizingPath
+    }
+    public var keysDirectory: String { environment.string("MPP_KEYS", default: dataDirectory + "/keys") }
+
+    /// Client stack per configuration; in CURVE mode the CLI uses the `mpp` key pair.
+    public func clients() throws -> ClientStack {
+        let logger = Logger(service: "mpp", level: LogLevel(name: environment.string("MPP_LOG_LEVEL", default: "warning")) ?? .warning)
+        let keys = try environment.bool("MPP_CURVE", default: false)
+            ? KeyRing.load(directory: keysDirectory, name: environment.string("MPP_KEY_NAME", default: "mpp")) : nil
+        return ClientStack(registries: registries, keys: keys, logger: logger)
+    }
+
+    /// Prints a value as JSON (`--json`) or with `human` otherwise.
+    public func emit<T: Encodable>(_ value: T, human: () -> String) {
+        print(json ? JSON.pretty(value) : human())
+    }
+}
+
+/// The `mpp` entry point.
+public enum MPP {
+    public static let commands: [any Command.Type] = [UpCommand.self, StatusCommand.self, CallCommand.self, KeysCommand.self]
+
+    public static func main(_ words: [String]) async -> Int32 {
+        guard let verb = words.first, verb != "--help", verb != "-h", verb != "help" else {
+            print(overview)
+            return words.isEmpty ? 2 : 0
+        }
+        guard let command = commands.first(where: { $0.name == verb }) else {
+            printError("mpp: unknown command \"\(verb)\"\n\n\(overview)")
+            return 2
+        }
+        do {
+            let arguments = try Arguments(Array(words.dropFirst()))
+            if arguments.flag("help") {
+                print("usage: \(command.usage)\n\n\(command.summary)")
+                return 0
+            }
+            let context = CommandContext(environment: Environment(), json: arguments.flag("json"))
+            return try await instantiate(command).run(arguments, context)
+        } catch let error as UsageError {
+            printError("mpp \(verb): \(error)\nusage: \(command.usage)")
+            return 2
+        } catch {
+            printError("mpp \(verb): \(error)")
+            return 1
+        }
+    }
+
+    static func instantiate(_ type: any Command.Type) -> any Command {
+        switch type {
+        case is UpCommand.Type: UpCommand()
+        case is StatusCommand.Type: StatusCommand()
+        case is CallCommand.Type: CallCommand()
+        default: KeysCommand()
+        }
+    }
+
+    static var overview: String {
+        let width = commands.map { $0.name.count }.max() ?? 0
+        let lines = commands.map { "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)" }
+        return """
+            mpp — MPP Digital: the shared platform of every Mal Pelayanan Publik
+
+            usage: mpp COMMAND [options]   (mpp COMMAND --help for details)
+
+            commands:
+            \(lines.joined(separator: "\n"))
+
+            environment: MPP_REGISTRY (default tcp://127.0.0.1:7700), MPP_DATA (default ./var),
+                         MPP_CURVE (on|off), MPP_KEYS (default $MPP_DATA/keys), MPP_TOKEN
+            """
+    }
+}
+
+/// Writes a line to standard error.
+public func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

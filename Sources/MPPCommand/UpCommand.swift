@@ -1,0 +1,80 @@
+import Bus
+import Foundation
+import Support
+
+/// `mpp up`: the whole platform on this machine, with embedded defaults.
+struct UpCommand: Command {
+    static let name = "up"
+    static let summary = "start the registry and every service as child processes (Ctrl-C stops all)"
+    static let usage = "mpp up [--only NAME,NAME]"
+
+    /// Start order: the registry first, then the services in dependency order.
+    static let executables = ["mpp-registry", "mpp-catalog", "mpp-identity", "mpp-applications", "mpp-sla",
+                              "mpp-notifications", "mpp-notify-worker"]
+
+    func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
+        let directory = Self.executableDirectory()
+        let only = arguments.option("only").map { Set($0.split(separator: ",").map { "mpp-" + $0.replacingOccurrences(of: "mpp-", with: "") }) }
+        let found = Self.executables.filter { FileManager.default.isExecutableFile(atPath: directory + "/" + $0) }
+            .filter { only?.contains($0) ?? true }
+        guard found.first == "mpp-registry" else {
+            printError("mpp-registry not found next to mpp in \(directory): build with `swift build -c release`")
+            return 1
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["MPP_DATA"] = context.dataDirectory
+        try FileManager.default.createDirectory(atPath: context.dataDirectory, withIntermediateDirectories: true)
+        let supervisor = Supervisor(environment: environment) { printError("mpp up: \($0)") }
+        for name in found { await supervisor.add(name: name, path: directory + "/" + name) }
+
+        let stack = try context.clients()
+        for name in found {
+            try await supervisor.start(name)
+            let service = String(name.dropFirst(4)).replacingOccurrences(of: "notify-worker", with: "notify_worker")
+            if name == "mpp-registry" || name != "mpp-notify-worker" {
+                let ready = await Self.waitUntilRegistered(name == "mpp-registry" ? "registry" : service, stack: stack, timeout: .seconds(20))
+                if !ready { printError("mpp up: \(name) did not come up within 20 s (see its log above)") }
+            }
+        }
+        print(Self.banner(context: context, started: found))
+        let signal = await ShutdownSignal.wait()
+        printError("mpp up: \(signal): stopping every service")
+        await supervisor.stopAll(grace: .seconds(15))
+        await stack.rpc.shutdown()
+        return 0
+    }
+
+    static func waitUntilRegistered(_ service: String, stack: ClientStack, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let instances = try? await stack.directory.list(), instances.contains(where: { $0.service == service }) { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// The folder of the running `mpp` executable (where its siblings are built).
+    static func executableDirectory() -> String {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (path as NSString).deletingLastPathComponent
+    }
+
+    static func banner(context: CommandContext, started: [String]) -> String {
+        """
+
+        MPP Digital is up: \(started.joined(separator: ", "))
+          registry   \(context.registries.joined(separator: ", "))
+          data       \(context.dataDirectory)
+
+        try, in another terminal:
+          mpp status                              every instance, its health and request counts
+          mpp call sys.health '{}' --endpoint tcp://127.0.0.1:7700
+          mpp call registry.list '{}'             any MPP/1 method, JSON in, JSON out
+          mpp --help                              every command
+
+        Ctrl-C stops everything cleanly.
+        """
+    }
+}
+
+import ServiceKit
