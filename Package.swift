@@ -40,7 +40,7 @@ let package = Package(
         // Thin executables.
         .executableTarget(name: "mpp", dependencies: ["MPPCommand"]),
         .executableTarget(name: "mpp-registry", dependencies: ["Registry", "ServiceKit"]),
-        .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "Store", "Support", "ServiceKit"]),
+        .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "CZeroMQ", "Store", "Support", "ServiceKit"]),
 
         // Tests.
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"]),
