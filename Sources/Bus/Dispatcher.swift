@@ -10,6 +10,12 @@ struct Dispatcher: Sendable {
     let logger: Logger
     let callerIdentity: @Sendable (RequestContext) -> String
 
+    /// Whether the method may start on the I/O loop (cheap handler, no idempotency store to consult).
+    func isInline(_ method: String) -> Bool {
+        guard let entry = methods.entry(method) else { return true }
+        return entry.options.inline
+    }
+
     func dispatch(_ request: IncomingRequest) async -> Outcome {
         let context = RequestContext(method: request.method, metadata: request.metadata, caller: request.caller,
                                      attachments: request.attachments, logger: logger.tracing(request.metadata.traceID),

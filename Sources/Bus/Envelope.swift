@@ -30,6 +30,39 @@ public struct RequestMetadata: Codable, Sendable, Equatable {
         case deadlineMilliseconds = "deadline_ms"
         case traceID = "trace_id"
     }
+
+    /// Frame 4 as compact JSON (hot path: no JSONEncoder).
+    public func encoded() -> [UInt8] {
+        var members: [String: JSONValue] = [:]
+        if let token { members["token"] = .string(token) }
+        if let idempotencyKey { members["idempotency_key"] = .string(idempotencyKey) }
+        if let deadlineMilliseconds { members["deadline_ms"] = .number(Double(deadlineMilliseconds)) }
+        if let traceID { members["trace_id"] = .string(traceID) }
+        return JSONWriter.write(.object(members))
+    }
+
+    /// Reads frame 4; nil unless it is a JSON object with well-typed known keys (unknown keys are ignored).
+    public init?(parsing bytes: [UInt8]) {
+        if bytes.isEmpty || bytes == Envelope.emptyObject { self.init(); return }
+        guard let value = try? JSONParser.parse(bytes), case .object(let members) = value else { return nil }
+        func text(_ key: String) -> String?? {
+            switch members[key] {
+            case nil, .null?: return .some(nil)
+            case .string(let value)?: return .some(value)
+            default: return nil
+            }
+        }
+        guard let token = text("token"), let key = text("idempotency_key"), let trace = text("trace_id") else { return nil }
+        var deadline: Int?
+        switch members["deadline_ms"] {
+        case nil, .null?: deadline = nil
+        case .number(let value)?:
+            guard value.isFinite, value >= 0, value <= 86_400_000 else { return nil }
+            deadline = Int(value)
+        default: return nil
+        }
+        self.init(token: token, idempotencyKey: key, deadlineMilliseconds: deadline, traceID: trace)
+    }
 }
 
 /// A request as the server received it.
@@ -74,14 +107,8 @@ extension Envelope {
         guard !methodBytes.isEmpty, methodBytes.count <= 128,
               methodBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return reject("method must be printable ASCII") }
         let metadataBytes = rest[rest.startIndex + 3]
-        let metadata: RequestMetadata
-        if metadataBytes.isEmpty {
-            metadata = RequestMetadata()
-        } else {
-            guard let decoded = try? JSON.decode(RequestMetadata.self, from: metadataBytes) else {
-                return reject("metadata must be a JSON object")
-            }
-            metadata = decoded
+        guard let metadata = RequestMetadata(parsing: metadataBytes) else {
+            return reject("metadata must be a JSON object with token, idempotency_key, trace_id strings and deadline_ms a number")
         }
         if let key = metadata.idempotencyKey, key.isEmpty || key.count > 128 {
             return reject("idempotency_key must be 1–128 characters")

@@ -51,7 +51,7 @@ public actor RPCClient {
         var metadata = metadata
         if metadata.deadlineMilliseconds == nil { metadata.deadlineMilliseconds = Int(timeout.milliseconds) }
         let frames = Envelope.request(requestID: requestID, method: method,
-                                      metadata: try JSON.encode(metadata), body: body, attachments: attachments)
+                                      metadata: metadata.encoded(), body: body, attachments: attachments)
         let deadline = Monotonic.nanoseconds() + timeout.nanoseconds
         return try await withCheckedThrowingContinuation { continuation in
             do {

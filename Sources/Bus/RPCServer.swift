@@ -157,9 +157,17 @@ public actor RPCServer {
             }
             inFlight += 1
             let dispatcher = dispatcher
-            Task.detached { [self] in
-                let outcome = await dispatcher.dispatch(request)
-                await self.complete(request, outcome)
+            if dispatcher.isInline(request.method) {
+                // Runs synchronously here until its first suspension (none, for a cheap handler).
+                Task.immediate { [self] in
+                    let outcome = await dispatcher.dispatch(request)
+                    self.complete(request, outcome)
+                }
+            } else {
+                Task.detached { [self] in
+                    let outcome = await dispatcher.dispatch(request)
+                    await self.complete(request, outcome)
+                }
             }
         }
     }

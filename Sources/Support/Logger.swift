@@ -65,7 +65,7 @@ public struct Logger: Sendable {
         object["service"] = .string(service)
         if !instance.isEmpty { object["instance"] = .string(instance) }
         object["msg"] = .string(message())
-        guard var line = try? JSON.encode(JSONValue.object(object)) else { return }
+        var line = JSONWriter.write(.object(object))
         line.append(0x0A)
         sink.write(line)
     }

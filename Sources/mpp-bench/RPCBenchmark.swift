@@ -23,7 +23,7 @@ func rpcBenchmark(sequentialCount: Int, pipelinedCount: Int, window: Int) async 
     let serverLoop = try IOLoop(name: "bench-server-io")
     let clientLoop = try IOLoop(name: "bench-client-io")
     let methods = MethodTable()
-    methods.register("bench.echo") { _, body in Outcome(body: body) }
+    methods.register("bench.echo", .inlineQuery) { _, body in Outcome(body: body) }
     let server = RPCServer(loop: serverLoop, identity: ServiceIdentity(service: "bench", instance: "bench-1", version: "bench"),
                            methods: methods, logger: Logger(service: "bench", level: .error))
     let endpoint = try await server.start(bind: "tcp://127.0.0.1:*")

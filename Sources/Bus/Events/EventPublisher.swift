@@ -52,7 +52,7 @@ public final class EventPublisher: Sendable {
             return try await store.read { db in
                 let rows = try Outbox.read(db, after: request.after, limit: limit)
                 let items = try rows.map { row in
-                    EventsReadReply.Item(seq: row.seq, topic: row.topic, event: try JSON.decode(CloudEvent.self, from: row.event))
+                    EventsReadReply.Item(seq: row.seq, topic: row.topic, event: try CloudEvent(bytes: row.event))
                 }
                 return EventsReadReply(stream: stream, events: items, last_seq: try Outbox.lastSequence(db))
             }

@@ -117,26 +117,31 @@ actor SubscriberCore {
             let items = await queue.popAll()
             if items.isEmpty { return }
             var run: [DeliveredEvent] = []
+            var pendingInRun: [String: Int64] = [:]
             for item in items {
                 switch item {
                 case .catchUp(let rpc):
                     await applyRun(&run)
+                    pendingInRun.removeAll()
                     await replay(rpc: rpc, stream: nil)
                 case .message(let frames):
                     guard let message = Self.parse(frames) else { metrics.increment("events.unreadable"); continue }
                     let cursor = (try? await loadCursor(message.stream)) ?? 0
-                    let expected = cursor + Int64(run.filter { $0.stream == message.stream }.count) + 1
+                    let expected = cursor + (pendingInRun[message.stream] ?? 0) + 1
                     if message.topic == "$heartbeat" {
                         if message.seq >= expected {
                             await applyRun(&run)
+                            pendingInRun.removeAll()
                             await replay(stream: message.stream)
                         }
                     } else if message.seq < expected {
                         metrics.increment("events.duplicates")
                     } else if message.seq == expected, let event = message.event {
                         run.append(DeliveredEvent(stream: message.stream, seq: message.seq, topic: message.topic, event: event))
+                        pendingInRun[message.stream, default: 0] += 1
                     } else {
                         await applyRun(&run)
+                        pendingInRun.removeAll()
                         await replay(stream: message.stream)
                     }
                 }
@@ -165,7 +170,7 @@ actor SubscriberCore {
                 let body = try JSON.encode(EventsReadRequest(after: after, limit: stream == nil ? 1 : 500))
                 let outcome = try await client.send(to: rpc, method: "events.read", body: body, timeout: .seconds(5))
                 if let error = outcome.error { throw error }
-                let reply = try JSON.decode(EventsReadReply.self, from: outcome.body)
+                let reply = try EventsReadReply(bytes: outcome.body)
                 replaySources[reply.stream] = rpc
                 if stream == nil {
                     stream = reply.stream
@@ -231,7 +236,7 @@ actor SubscriberCore {
         guard frames.count == 5, frames[1] == Envelope.version,
               let seq = Int64(String(decoding: frames[3], as: UTF8.self)), seq >= 0 else { return nil }
         let topic = String(decoding: frames[0], as: UTF8.self)
-        let event = topic == "$heartbeat" ? nil : try? JSON.decode(CloudEvent.self, from: frames[4])
+        let event = topic == "$heartbeat" ? nil : try? CloudEvent(bytes: frames[4])
         if topic != "$heartbeat" && event == nil { return nil }
         return Message(topic: topic, stream: String(decoding: frames[2], as: UTF8.self), seq: seq, event: event)
     }

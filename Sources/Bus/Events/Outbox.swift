@@ -22,11 +22,11 @@ public enum Outbox {
     public static func append<Payload: Encodable>(_ db: Database, stream: String, type: String, data: Payload,
                                                  time: Date, traceID: String? = nil, subject: String? = nil) throws -> Int64 {
         let next = (try db.queryOne("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM bus_outbox")?.int64("next")) ?? 1
-        let payload = try JSON.decode(JSONValue.self, from: try JSON.encode(data))
+        let payload = try JSONParser.parse(try JSON.encode(data))
         let event = CloudEvent(id: "\(stream)-\(next)", source: "mpp/\(stream)", type: type, time: time,
                                traceID: traceID, subject: subject, data: payload)
         try db.run("INSERT INTO bus_outbox (seq, topic, event, created_at) VALUES (?, ?, ?, ?)",
-                   [.integer(next), .text(type), .blob(try JSON.encode(event)), .real(time.timeIntervalSince1970)])
+                   [.integer(next), .text(type), .blob(JSONWriter.write(event.json)), .real(time.timeIntervalSince1970)])
         return next
     }
 
@@ -71,4 +71,25 @@ public struct EventsReadReply: Codable, Sendable {
     public var stream: String
     public var events: [Item]
     public var last_seq: Int64
+
+    /// Reads a reply from its JSON bytes without `Codable` probing of every event.
+    public init(bytes: [UInt8]) throws {
+        let json = try JSONParser.parse(bytes)
+        guard let stream = json["stream"]?.stringValue, let last = json["last_seq"]?.doubleValue,
+              let items = json["events"]?.arrayValue else { throw RPCError(.invalidArgument, "not an events.read reply") }
+        self.stream = stream
+        last_seq = Int64(last)
+        events = try items.map { item in
+            guard let seq = item["seq"]?.doubleValue, let topic = item["topic"]?.stringValue, let event = item["event"] else {
+                throw RPCError(.invalidArgument, "bad event in events.read reply")
+            }
+            return Item(seq: Int64(seq), topic: topic, event: try CloudEvent(json: event))
+        }
+    }
+
+    public init(stream: String, events: [Item], last_seq: Int64) {
+        self.stream = stream
+        self.events = events
+        self.last_seq = last_seq
+    }
 }
