@@ -24,6 +24,8 @@ public final class ServiceHost: Sendable {
     public let client: ServiceClient
     public let keys: KeyRing?
     public let loop: IOLoop
+    /// Token checks for handlers (`auth.require(context, [.officer])`).
+    public let auth: Authenticator
     let server: RPCServer
     let zap: ZAPAuthenticator?
     private let hooks = Mutexed<[@Sendable () async -> Void]>([])
@@ -61,13 +63,16 @@ public final class ServiceHost: Sendable {
         client = stack.client
 
         let idempotency = try await IdempotencyCache(store: store, window: configuration.idempotencyWindow, clock: clock)
+        let auth = Authenticator()
+        self.auth = auth
         var limits = ServerLimits()
         limits.maxMessageBytes = Int64(configuration.maxMessageBytes)
         server = RPCServer(loop: loop, identity: ServiceIdentity(service: configuration.service, instance: configuration.instance,
                                                                  version: configuration.version),
                            methods: methods, idempotency: idempotency,
                            security: keys.map { .curve(secretKey: $0.own.secretKey) } ?? .plain,
-                           limits: limits, logger: logger, metrics: metrics)
+                           limits: limits, logger: logger, metrics: metrics,
+                           callerIdentity: { auth.callerIdentity($0) })
         if publishesEvents {
             let publisher = EventPublisher(loop: loop, stream: configuration.service, store: store, metrics: metrics)
             publisher.registerReplay(on: methods)
