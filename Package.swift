@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "mpp", targets: ["mpp"]),
         .executable(name: "mpp-registry", targets: ["mpp-registry"]),
         .executable(name: "mpp-bench", targets: ["mpp-bench"]),
+        .executable(name: "mpp-catalog", targets: ["mpp-catalog"]),
+        .executable(name: "mpp-identity", targets: ["mpp-identity"]),
     ],
     targets: [
         // C libraries from the distribution.
@@ -31,15 +33,23 @@ let package = Package(
         // Everything a service needs: lifecycle, configuration, tokens, authorization.
         .target(name: "ServiceKit", dependencies: ["Bus", "Store", "Support", "Sodium", "ZMQ"]),
 
+        // Shared domain values: NIK, region codes, tracking numbers, business calendar, SKM.
+        .target(name: "Domain", dependencies: ["Support"]),
+
         // One library per service.
         .target(name: "Registry", dependencies: ["ServiceKit", "Bus", "Store", "Support"]),
+        .target(name: "Catalog", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Domain"],
+                resources: [.copy("Reference")]),
+        .target(name: "Identity", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
 
         // The `mpp` command line.
-        .target(name: "MPPCommand", dependencies: ["ServiceKit", "Bus", "Support", "ZMQ", "Sodium"]),
+        .target(name: "MPPCommand", dependencies: ["ServiceKit", "Bus", "Support", "ZMQ", "Sodium", "Domain", "Catalog", "Identity"]),
 
         // Thin executables.
         .executableTarget(name: "mpp", dependencies: ["MPPCommand"]),
         .executableTarget(name: "mpp-registry", dependencies: ["Registry", "ServiceKit"]),
+        .executableTarget(name: "mpp-catalog", dependencies: ["Catalog", "ServiceKit"]),
+        .executableTarget(name: "mpp-identity", dependencies: ["Identity", "ServiceKit"]),
         .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "CZeroMQ", "Store", "Support", "ServiceKit"]),
 
         // Tests.
@@ -51,6 +61,9 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Bus", "ServiceKit"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Sodium", "Bus"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Support"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
     ],
     swiftLanguageModes: [.v6]
 )

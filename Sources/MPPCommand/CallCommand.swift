@@ -4,9 +4,9 @@ import Support
 
 /// `mpp call METHOD JSON`: any request, the reply printed.
 struct CallCommand: Command {
-    static let name = "call"
-    static let summary = "send any MPP/1 request and print the reply"
-    static let usage = "mpp call METHOD [JSON] [--token T] [--idempotency-key K] [--timeout SECONDS] [--endpoint tcp://HOST:PORT] [--json]"
+    let name = "call"
+    let summary = "send any MPP/1 request and print the reply"
+    let usage = "mpp call METHOD [JSON] [--token T] [--idempotency-key K] [--timeout SECONDS] [--endpoint tcp://HOST:PORT] [--json]"
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
         let method = try arguments.required(0, "METHOD")

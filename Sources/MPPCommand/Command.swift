@@ -4,9 +4,9 @@ import Support
 
 /// One `mpp` verb.
 public protocol Command: Sendable {
-    static var name: String { get }
-    static var summary: String { get }
-    static var usage: String { get }
+    var name: String { get }
+    var summary: String { get }
+    var usage: String { get }
     /// Returns the process exit code.
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32
 }
@@ -40,7 +40,8 @@ public struct CommandContext: Sendable {
 
 /// The `mpp` entry point.
 public enum MPP {
-    public static let commands: [any Command.Type] = [UpCommand.self, StatusCommand.self, CallCommand.self, KeysCommand.self]
+    /// Every verb, grouped by who uses it; each group lives in its own file.
+    public static let commands: [any Command] = platformCommands + catalogCommands + identityCommands
 
     public static func main(_ words: [String]) async -> Int32 {
         guard let verb = words.first, verb != "--help", verb != "-h", verb != "help" else {
@@ -58,22 +59,13 @@ public enum MPP {
                 return 0
             }
             let context = CommandContext(environment: Environment(), json: arguments.flag("json"))
-            return try await instantiate(command).run(arguments, context)
+            return try await command.run(arguments, context)
         } catch let error as UsageError {
             printError("mpp \(verb): \(error)\nusage: \(command.usage)")
             return 2
         } catch {
             printError("mpp \(verb): \(error)")
             return 1
-        }
-    }
-
-    static func instantiate(_ type: any Command.Type) -> any Command {
-        switch type {
-        case is UpCommand.Type: UpCommand()
-        case is StatusCommand.Type: StatusCommand()
-        case is CallCommand.Type: CallCommand()
-        default: KeysCommand()
         }
     }
 

@@ -3,9 +3,9 @@ import ServiceKit
 
 /// `mpp keys init`: CURVE key pairs for the deployment.
 struct KeysCommand: Command {
-    static let name = "keys"
-    static let summary = "create CURVE key pairs (mpp keys init [NAME…])"
-    static let usage = "mpp keys init [--dir DIR] [NAME…]   (default names: every service, the notify worker and mpp)"
+    let name = "keys"
+    let summary = "create CURVE key pairs (mpp keys init [NAME…])"
+    let usage = "mpp keys init [--dir DIR] [NAME…]   (default names: every service, the notify worker and mpp)"
     static let defaultNames = ["registry", "identity", "catalog", "applications", "sla", "notifications", "notify-worker", "mpp"]
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {

@@ -4,9 +4,9 @@ import Support
 
 /// `mpp status`: every registered instance with its health and request counts.
 struct StatusCommand: Command {
-    static let name = "status"
-    static let summary = "show every registered instance with health, version, uptime and requests"
-    static let usage = "mpp status [--json]"
+    let name = "status"
+    let summary = "show every registered instance with health, version, uptime and requests"
+    let usage = "mpp status [--json]"
 
     struct Line: Encodable {
         var service: String

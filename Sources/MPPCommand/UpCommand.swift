@@ -4,9 +4,9 @@ import Support
 
 /// `mpp up`: the whole platform on this machine, with embedded defaults.
 struct UpCommand: Command {
-    static let name = "up"
-    static let summary = "start the registry and every service as child processes (Ctrl-C stops all)"
-    static let usage = "mpp up [--only NAME,NAME]"
+    let name = "up"
+    let summary = "start the registry and every service as child processes (Ctrl-C stops all)"
+    let usage = "mpp up [--only NAME,NAME]"
 
     /// Start order: the registry first, then the services in dependency order.
     static let executables = ["mpp-registry", "mpp-catalog", "mpp-identity", "mpp-applications", "mpp-sla",

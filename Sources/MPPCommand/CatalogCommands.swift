@@ -1,0 +1,2 @@
+/// Catalog verbs: regions, sites, services (issue: catalog service).
+let catalogCommands: [any Command] = []

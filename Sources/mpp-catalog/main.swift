@@ -1,0 +1,1 @@
+print("mpp-catalog: not built yet")

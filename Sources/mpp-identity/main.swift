@@ -1,0 +1,1 @@
+print("mpp-identity: not built yet")
