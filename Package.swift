@@ -5,7 +5,7 @@ import PackageDescription
 /// No Swift package dependencies: Foundation, Dispatch and three C libraries from Debian.
 let package = Package(
     name: "MPPDigital",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mpp", targets: ["mpp"]),
         .executable(name: "mpp-registry", targets: ["mpp-registry"]),
@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "mpp-registry", dependencies: ["Registry", "ServiceKit"]),
         .executableTarget(name: "mpp-catalog", dependencies: ["Catalog", "ServiceKit"]),
         .executableTarget(name: "mpp-identity", dependencies: ["Identity", "ServiceKit"]),
-        .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "CZeroMQ", "Store", "Support", "ServiceKit"]),
+        .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "CZeroMQ", "Store", "Support", "ServiceKit", "Sodium", "Catalog", "Identity"]),
 
         // Tests.
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"]),
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Support"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Catalog", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
     ],
     swiftLanguageModes: [.v6]
 )
