@@ -75,16 +75,16 @@ public final class RegistryService: Sendable {
     private func change(_ body: @escaping @Sendable (inout LeaseTable, Int64) -> [LeaseTable.Change]) async throws {
         let now = nowMilliseconds
         let time = host.clock.now()
-        let table = table
+        let table = table, stream = host.configuration.stream
         try await host.store.write { db in
             let changes = table.update { body(&$0, now) }
             for change in changes {
                 switch change {
                 case .up(let instance):
-                    try Outbox.append(db, stream: Self.name, type: "registry.instance_up",
+                    try Outbox.append(db, stream: stream, type: "registry.instance_up",
                                       data: Self.eventData(instance, reason: nil), time: time, subject: instance.instance)
                 case .down(let instance, let reason):
-                    try Outbox.append(db, stream: Self.name, type: "registry.instance_down",
+                    try Outbox.append(db, stream: stream, type: "registry.instance_down",
                                       data: Self.eventData(instance, reason: reason), time: time, subject: instance.instance)
                 }
             }

@@ -25,6 +25,12 @@ public struct ServiceConfiguration: Sendable {
     public var idempotencyWindow: TimeInterval
     public var maxMessageBytes: Int
     public var leaseMilliseconds: Int
+    /// `MPP_SHARD`: set when several instances of a service each own a store (e.g. two
+    /// registries); their event streams are then `service/shard` (PROTOCOL §3).
+    public var shard: String?
+
+    /// The id of this instance's event stream.
+    public var stream: String { shard.map { "\(service)/\($0)" } ?? service }
 
     /// The store file of this service.
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("\(service).db") }
@@ -63,7 +69,11 @@ public struct ServiceConfiguration: Sendable {
             drainTimeout: .seconds(attempt(10) { try environment.int("MPP_DRAIN_SECONDS", default: 10, range: 0...600) }),
             idempotencyWindow: TimeInterval(attempt(24) { try environment.int("MPP_IDEMPOTENCY_HOURS", default: 24, range: 1...720) }) * 3600,
             maxMessageBytes: attempt(8 << 20) { try environment.int("MPP_MAX_MESSAGE_BYTES", default: 8 << 20, range: 1024...(256 << 20)) },
-            leaseMilliseconds: attempt(5_000) { try environment.int("MPP_LEASE_MS", default: 5_000, range: 500...300_000) })
+            leaseMilliseconds: attempt(5_000) { try environment.int("MPP_LEASE_MS", default: 5_000, range: 500...300_000) },
+            shard: environment.optional("MPP_SHARD"))
+        if let shard = configuration.shard, !shard.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            problems.append(ConfigurationError(variable: "MPP_SHARD", problem: "must be letters, digits, - or _, got \"\(shard)\""))
+        }
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
         return configuration
     }

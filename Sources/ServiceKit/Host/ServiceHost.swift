@@ -74,7 +74,7 @@ public final class ServiceHost: Sendable {
                            limits: limits, logger: logger, metrics: metrics,
                            callerIdentity: { auth.callerIdentity($0) })
         if publishesEvents {
-            let publisher = EventPublisher(loop: loop, stream: configuration.service, store: store, metrics: metrics)
+            let publisher = EventPublisher(loop: loop, stream: configuration.stream, store: store, metrics: metrics)
             publisher.registerReplay(on: methods)
             self.publisher = publisher
         } else {
