@@ -12,6 +12,10 @@ let package = Package(
         .executable(name: "mpp-bench", targets: ["mpp-bench"]),
         .executable(name: "mpp-catalog", targets: ["mpp-catalog"]),
         .executable(name: "mpp-identity", targets: ["mpp-identity"]),
+        .executable(name: "mpp-applications", targets: ["mpp-applications"]),
+        .executable(name: "mpp-sla", targets: ["mpp-sla"]),
+        .executable(name: "mpp-notifications", targets: ["mpp-notifications"]),
+        .executable(name: "mpp-notify-worker", targets: ["mpp-notify-worker"]),
     ],
     targets: [
         // C libraries from the distribution.
@@ -41,15 +45,25 @@ let package = Package(
         .target(name: "Catalog", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Domain"],
                 resources: [.copy("Reference")]),
         .target(name: "Identity", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
+        .target(name: "Applications", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
+        .target(name: "SLA", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Domain"],
+                resources: [.copy("Calendars")]),
+        .target(name: "Notifications", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Domain"]),
+        .target(name: "NotifyWorker", dependencies: ["ServiceKit", "Bus", "Support", "Sodium"]),
 
         // The `mpp` command line.
-        .target(name: "MPPCommand", dependencies: ["ServiceKit", "Bus", "Support", "ZMQ", "Sodium", "Domain", "Catalog", "Identity"]),
+        .target(name: "MPPCommand", dependencies: ["ServiceKit", "Bus", "Support", "ZMQ", "Sodium", "Domain", "Catalog", "Identity",
+                                                   "Applications", "SLA", "Notifications", "NotifyWorker"]),
 
         // Thin executables.
         .executableTarget(name: "mpp", dependencies: ["MPPCommand"]),
         .executableTarget(name: "mpp-registry", dependencies: ["Registry", "ServiceKit"]),
         .executableTarget(name: "mpp-catalog", dependencies: ["Catalog", "ServiceKit"]),
         .executableTarget(name: "mpp-identity", dependencies: ["Identity", "ServiceKit"]),
+        .executableTarget(name: "mpp-applications", dependencies: ["Applications", "ServiceKit"]),
+        .executableTarget(name: "mpp-sla", dependencies: ["SLA", "ServiceKit"]),
+        .executableTarget(name: "mpp-notifications", dependencies: ["Notifications", "ServiceKit"]),
+        .executableTarget(name: "mpp-notify-worker", dependencies: ["NotifyWorker", "ServiceKit"]),
         .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "CZeroMQ", "Store", "Support", "ServiceKit", "Sodium", "Catalog", "Identity"]),
 
         // Tests.
@@ -63,7 +77,10 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Support"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Catalog", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
+        .testTarget(name: "ApplicationsTests", dependencies: ["Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
+        .testTarget(name: "SLATests", dependencies: ["SLA", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "NotifyWorker", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Catalog", "Registry", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,12 @@ actor Supervisor {
         var startedAt = Date()
         var policy = RestartPolicy()
         var restarts = 0
+        /// Exited with EX_CONFIG: its configuration is wrong (or it is not built); restarting would not help.
+        var givenUp = false
     }
+
+    /// Exit status meaning "configuration error, do not restart" (sysexits EX_CONFIG).
+    static let configurationError: Int32 = 78
 
     private var children: [Child] = []
     private var stopping = false
@@ -50,12 +55,22 @@ actor Supervisor {
         guard let index = children.firstIndex(where: { $0.name == name }) else { return }
         children[index].process = nil
         guard !stopping else { return }
+        if status == Self.configurationError {
+            children[index].givenUp = true
+            log("\(name) exited with status 78 (configuration error or not available): not restarting")
+            return
+        }
         let uptime = Date().timeIntervalSince(children[index].startedAt)
         let delay = children[index].policy.exited(afterRunningFor: uptime, random: Double.random(in: 0..<1))
         children[index].restarts += 1
         log("\(name) exited with status \(status) after \(Int(uptime))s; restarting in \(String(format: "%.1f", delay))s")
         try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         do { try start(name) } catch { log("cannot restart \(name): \(error)") }
+    }
+
+    /// Whether `name` is running or will be restarted.
+    func isAlive(_ name: String) -> Bool {
+        children.first { $0.name == name }.map { !$0.givenUp } ?? false
     }
 
     /// SIGTERM to every child, newest first, each given `grace` to exit before SIGKILL.

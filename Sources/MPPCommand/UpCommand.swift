@@ -28,15 +28,18 @@ struct UpCommand: Command {
         for name in found { await supervisor.add(name: name, path: directory + "/" + name) }
 
         let stack = try context.clients()
+        var running: [String] = []
         for name in found {
             try await supervisor.start(name)
-            let service = String(name.dropFirst(4)).replacingOccurrences(of: "notify-worker", with: "notify_worker")
-            if name == "mpp-registry" || name != "mpp-notify-worker" {
-                let ready = await Self.waitUntilRegistered(name == "mpp-registry" ? "registry" : service, stack: stack, timeout: .seconds(20))
-                if !ready { printError("mpp up: \(name) did not come up within 20 s (see its log above)") }
+            guard name != "mpp-notify-worker" else { running.append(name); continue }  // a worker registers nothing
+            let service = String(name.dropFirst(4))
+            switch await Self.waitUntilRegistered(service, name: name, supervisor: supervisor, stack: stack, timeout: .seconds(30)) {
+            case .registered: running.append(name)
+            case .gaveUp: printError("mpp up: \(name) is not available (exit 78), continuing without it")
+            case .timedOut: printError("mpp up: \(name) did not register within 30 s (see its log above); it keeps restarting")
             }
         }
-        print(Self.banner(context: context, started: found))
+        print(Self.banner(context: context, started: running))
         let signal = await ShutdownSignal.wait()
         printError("mpp up: \(signal): stopping every service")
         await supervisor.stopAll(grace: .seconds(15))
@@ -44,13 +47,17 @@ struct UpCommand: Command {
         return 0
     }
 
-    static func waitUntilRegistered(_ service: String, stack: ClientStack, timeout: Duration) async -> Bool {
+    enum Readiness { case registered, gaveUp, timedOut }
+
+    static func waitUntilRegistered(_ service: String, name: String, supervisor: Supervisor, stack: ClientStack,
+                                    timeout: Duration) async -> Readiness {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let instances = try? await stack.directory.list(), instances.contains(where: { $0.service == service }) { return true }
+            guard await supervisor.isAlive(name) else { return .gaveUp }
+            if let instances = try? await stack.directory.list(), instances.contains(where: { $0.service == service }) { return .registered }
             try? await Task.sleep(for: .milliseconds(100))
         }
-        return false
+        return .timedOut
     }
 
     /// The folder of the running `mpp` executable (where its siblings are built).

@@ -1,1 +1,5 @@
-print("mpp-identity: not built yet")
+import Foundation
+
+// Not built yet: exits with EX_CONFIG (78), which `mpp up` and systemd treat as "do not restart".
+FileHandle.standardError.write(Data("mpp-identity: not built yet\n".utf8))
+exit(78)

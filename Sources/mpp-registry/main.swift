@@ -12,6 +12,9 @@ do {
     let signal = await ShutdownSignal.waitOrOrphaned()
     host.logger.info("shutting down", ["signal": .string(signal)])
     await host.shutdown()
+} catch let error as ConfigurationProblems {
+    FileHandle.standardError.write(Data("mpp-registry: \(error)\n".utf8))
+    exit(78)  // EX_CONFIG: restarting will not help
 } catch {
     FileHandle.standardError.write(Data("mpp-registry: \(error)\n".utf8))
     exit(1)
