@@ -132,7 +132,7 @@ func local(_ text: String, _ zone: IndonesianTimeZone = .wib) -> Date {
         let cal = calendar()
         let clock = SLAClock(start: local("2025-05-05 10:00"), budget: cal.budget(of: SLA(value: 1, unit: .workingDays)))
         #expect(clock.deadline(calendar: cal) == local("2025-05-06 10:00"))
-        #expect(clock.instant(whenShareUsed: 0.75, calendar: cal) == local("2025-05-06 08:00"))
+        #expect(clock.instant(whenShareUsed: 0.75, calendar: cal) == local("2025-05-05 16:00"))  // 6 of 8 h
         #expect(!clock.isLate(at: local("2025-05-06 10:00"), calendar: cal))
         #expect(clock.isLate(at: local("2025-05-06 10:01"), calendar: cal))
     }
@@ -145,11 +145,12 @@ func local(_ text: String, _ zone: IndonesianTimeZone = .wib) -> Date {
         #expect(clock.deadline(calendar: cal) == nil)
         #expect(clock.used(at: local("2025-05-09 12:00"), calendar: cal) == 4 * 3600)  // paused all week
         #expect(!clock.isLate(at: local("2025-05-20 12:00"), calendar: cal))
-        clock.resume(at: local("2025-05-09 14:00"))  // Friday: 2 h, then Wednesday 14 May (12–13 are holidays)
-        #expect(clock.deadline(calendar: cal) == local("2025-05-14 14:00"))
+        // Friday 14:00: 2 h that day, Monday 12 and Tuesday 13 are holidays, Wednesday 8 h, Thursday 2 h.
+        clock.resume(at: local("2025-05-09 14:00"))
+        #expect(clock.deadline(calendar: cal) == local("2025-05-15 10:00"))
         clock.pause(at: local("2025-05-09 15:00"), calendar: cal)
-        clock.resume(at: local("2025-05-14 08:00"))
-        #expect(clock.deadline(calendar: cal) == local("2025-05-14 15:00"))
+        clock.resume(at: local("2025-05-14 08:00"))  // 5 h used, 11 h left: Wednesday 8 h, Thursday 3 h
+        #expect(clock.deadline(calendar: cal) == local("2025-05-15 11:00"))
     }
 
     @Test func stopFreezesTheUsedTime() {
