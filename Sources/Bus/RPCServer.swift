@@ -49,6 +49,8 @@ public actor RPCServer {
     private var inFlight = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private let startedAt = Monotonic.nanoseconds()
+    /// Problems ops should know about, reported in `sys.health` (e.g. a missing calendar).
+    private var healthWarnings: @Sendable () -> [String] = { [] }
 
     public init(loop: IOLoop = .shared, identity: ServiceIdentity, methods: MethodTable,
                 idempotency: IdempotencyCache? = nil, security: ServerSecurity = .plain,
@@ -89,6 +91,9 @@ public actor RPCServer {
             throw error
         }
     }
+
+    /// Sets what `sys.health` reports under `warnings`.
+    public func setHealthWarnings(_ provider: @escaping @Sendable () -> [String]) { healthWarnings = provider }
 
     /// Stops taking new work: further requests get `unavailable` so callers go to another instance.
     public func beginDraining() { draining = true }
@@ -202,7 +207,8 @@ public actor RPCServer {
             let health = Health(service: identity.service, instance: identity.instance, version: identity.version,
                                 status: draining ? "draining" : "serving",
                                 uptime_s: Double(Monotonic.nanoseconds() - startedAt) / 1e9,
-                                requests: metrics.totalRequests, in_flight: inFlight)
+                                requests: metrics.totalRequests, in_flight: inFlight,
+                                warnings: { let list = healthWarnings(); return list.isEmpty ? nil : list }())
             return Outcome(body: (try? JSON.encode(health)) ?? Envelope.emptyObject)
         case "sys.metrics":
             return Outcome(body: (try? JSON.encode(metrics.snapshot())) ?? Envelope.emptyObject)
@@ -221,4 +227,5 @@ public struct Health: Codable, Sendable {
     public var uptime_s: Double
     public var requests: Int?
     public var in_flight: Int?
+    public var warnings: [String]?
 }

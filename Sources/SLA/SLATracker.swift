@@ -24,6 +24,7 @@ public struct SLATracker: Codable, Sendable, Hashable {
 
     public private(set) var clock: SLAClock
     public private(set) var state: String
+    public let submittedAt: Date
     public let policy: SLAPolicy
     public let expiry: ExpiryRule?
     public private(set) var warned = false
@@ -35,6 +36,7 @@ public struct SLATracker: Codable, Sendable, Hashable {
     /// A clock started at submission.
     public init(submittedAt: Date, budget: Int, policy: SLAPolicy, expiry: ExpiryRule?, state: String = "submitted") {
         clock = SLAClock(start: submittedAt, budget: budget)
+        self.submittedAt = submittedAt
         self.policy = policy
         self.expiry = expiry
         self.state = state

@@ -1,5 +1,15 @@
-import Foundation
+import SLA
+import ServiceKit
+import Support
 
-// Not built yet: exits with EX_CONFIG (78), which `mpp up` and systemd treat as "do not restart".
-FileHandle.standardError.write(Data("mpp-sla: not built yet\n".utf8))
-exit(78)
+// mpp-sla: the SLA monitor (working-day clocks, warnings, breaches, escalation, reports).
+await ServiceMain.run("mpp-sla") { environment in
+    let configuration = try ServiceConfiguration.fromEnvironment(service: SLAService.name, environment: environment)
+    let testClock = try environment.bool("MPP_SLA_TEST_CLOCK", default: false) ? TestClock() : nil
+    let tick = try environment.int("MPP_SLA_TICK_MS", default: 1_000, range: 10...60_000)
+    let host = try await ServiceHost(configuration: configuration, migrations: SLAService.migrations, publishesEvents: true,
+                                     clock: testClock ?? SystemClock())
+    try await SLAService(host: host, testClock: testClock, tickInterval: .milliseconds(tick)).start()
+    if testClock != nil { host.logger.warning("test clock enabled: time moves only through sla.test.clock") }
+    return host
+}

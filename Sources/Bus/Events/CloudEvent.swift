@@ -62,10 +62,7 @@ public struct CloudEvent: Codable, Sendable, Equatable {
     }
 
     /// RFC 3339 with milliseconds, UTC.
-    public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().timeZone(separator: .omitted).time(includingFractionalSeconds: true)
-            .timeSeparator(.colon).dateSeparator(.dash).dateTimeSeparator(.standard))
-    }
+    public static func format(_ date: Date) -> String { Timestamp.format(date) }
 }
 
 /// An event a subscriber receives: where it came from, its place in the stream, and the event.

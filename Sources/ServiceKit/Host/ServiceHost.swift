@@ -31,6 +31,7 @@ public final class ServiceHost: Sendable {
     private let hooks = Mutexed<[@Sendable () async -> Void]>([])
     private let endpoints = Mutexed<(rpc: String, events: String?)?>(nil)
     private let stopped = Mutexed(false)
+    private let held = Mutexed<[any Sendable]>([])
 
     public init(configuration: ServiceConfiguration, migrations: [Migration], publishesEvents: Bool,
                 clock: any Clock = SystemClock(), loop: IOLoop = .shared, logSink: LogSink = .standardError) async throws {
@@ -82,9 +83,17 @@ public final class ServiceHost: Sendable {
         }
     }
 
+    /// Keeps `service` alive as long as the host (handlers may hold it weakly).
+    public func hold(_ service: any Sendable) { held.update { $0.append(service) } }
+
     /// Adds work to do on shutdown (stop loops, close subscribers); hooks run newest first.
     public func onShutdown(_ hook: @escaping @Sendable () async -> Void) {
         hooks.update { $0.append(hook) }
+    }
+
+    /// Sets the warnings `sys.health` reports (checked on every health request: keep it cheap).
+    public func setHealthWarnings(_ provider: @escaping @Sendable () -> [String]) async {
+        await server.setHealthWarnings(provider)
     }
 
     /// The bound rpc and events endpoints (after `start`).

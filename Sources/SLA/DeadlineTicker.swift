@@ -1,0 +1,42 @@
+import Domain
+import Foundation
+import Store
+import Support
+
+/// Fires what is due: reads the clocks whose next wake-up has passed from the deadline index
+/// (never a scan of all open clocks), lets each catch up to now, and commits the facts with
+/// the clocks. After downtime the first tick finds every missed deadline with its true time.
+struct DeadlineTicker: Sendable {
+    let store: Store
+    let calendars: CalendarBook
+    let facts: FactWriter
+    let batch: Int
+
+    /// Processes everything due at `now`; returns how many clocks were handled.
+    @discardableResult
+    func tick(now: Date) async throws -> Int {
+        var handled = 0
+        while true {
+            let calendars = calendars, facts = facts, batch = batch
+            let count = try await store.write { db -> Int in
+                let rows = try db.query("SELECT * FROM clocks WHERE next_wake IS NOT NULL AND next_wake <= ? ORDER BY next_wake LIMIT ?",
+                                        [.real(now.timeIntervalSince1970), .integer(Int64(batch))])
+                for row in rows {
+                    var record = try ClockRecord(row: row)
+                    let calendar = calendars.calendar(for: record.region)
+                    let outputs = record.tracker.handle(.tick(now), calendar: calendar)
+                    try record.save(db, calendar: calendar, now: now)
+                    try facts.write(outputs, for: record, calendar: calendar, db, traceID: nil)
+                    if let wake = record.tracker.nextWake(calendar: calendar), wake <= now {
+                        // Nothing left to fire now: look again in a second rather than spin.
+                        try db.run("UPDATE clocks SET next_wake = ? WHERE tracking_number = ?",
+                                   [.real(now.timeIntervalSince1970 + 1), .text(record.trackingNumber)])
+                    }
+                }
+                return rows.count
+            }
+            handled += count
+            if count < batch { return handled }
+        }
+    }
+}

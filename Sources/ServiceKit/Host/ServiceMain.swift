@@ -1,0 +1,26 @@
+import Foundation
+import Support
+
+/// The body of every service executable: build and start the service, wait for SIGTERM/SIGINT
+/// (or the death of the `mpp up` supervisor), shut down gracefully, exit 0. A configuration
+/// error exits 78 (EX_CONFIG: restarting will not help), any other startup failure 1.
+public enum ServiceMain {
+    public static func run(_ executable: String, _ start: @Sendable (Environment) async throws -> ServiceHost) async -> Never {
+        do {
+            let host = try await start(Environment())
+            let signal = await ShutdownSignal.waitOrOrphaned()
+            host.logger.info("shutting down", ["signal": .string(signal)])
+            await host.shutdown()
+            exit(0)
+        } catch let error as ConfigurationProblems {
+            FileHandle.standardError.write(Data("\(executable): \(error)\n".utf8))
+            exit(78)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("\(executable): configuration: \(error)\n".utf8))
+            exit(78)
+        } catch {
+            FileHandle.standardError.write(Data("\(executable): \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
