@@ -55,6 +55,9 @@ let package = Package(
         .target(name: "MPPCommand", dependencies: ["ServiceKit", "Bus", "Support", "ZMQ", "Sodium", "Domain", "Catalog", "Identity",
                                                    "Applications", "SLA", "Notifications", "NotifyWorker"]),
 
+        // Test support shared by the test targets: a real in-process platform (registry, hosts, tokens).
+        .target(name: "TestKit", dependencies: ["Registry", "ServiceKit", "Bus", "Store", "Support"]),
+
         // Thin executables.
         .executableTarget(name: "mpp", dependencies: ["MPPCommand"]),
         .executableTarget(name: "mpp-registry", dependencies: ["Registry", "ServiceKit"]),
@@ -78,7 +81,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "ApplicationsTests", dependencies: ["Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
-        .testTarget(name: "SLATests", dependencies: ["SLA", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
+        .testTarget(name: "SLATests", dependencies: ["SLA", "TestKit", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "NotifyWorker", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Catalog", "Registry", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
     ],

@@ -19,6 +19,9 @@ public final class TestClock: Support.Clock {
         }
     }
 
+    /// Moves to `date` and persists it (for tests that restart the service).
+    public func persistForTests(_ date: Date, store: Store) async throws -> Date { try await set(date, store: store) }
+
     /// Moves to `date` (never backwards) and persists it.
     func set(_ date: Date, store: Store) async throws -> Date {
         let next = current.update { value -> Date in
