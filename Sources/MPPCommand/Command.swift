@@ -1,3 +1,4 @@
+import Bus
 import Foundation
 import ServiceKit
 import Support
@@ -32,6 +33,23 @@ public struct CommandContext: Sendable {
         return ClientStack(registries: registries, keys: keys, logger: logger)
     }
 
+    /// The access token for a request: `--token`, else `MPP_TOKEN`, else the saved session.
+    public func token(_ arguments: Arguments) async -> String? {
+        if let token = arguments.option("token") ?? environment.optional("MPP_TOKEN") { return token }
+        return await sessionToken(self)
+    }
+
+    /// Calls `method` through the registry with the caller's token; returns the reply body or
+    /// throws the error reply. Mutating calls get a fresh idempotency key unless `--idempotency-key` is given.
+    public func request<Body: Encodable & Sendable>(_ method: String, _ body: Body, _ arguments: Arguments,
+                                                    mutating: Bool = false, attachments: [[UInt8]] = []) async throws -> JSONValue {
+        let stack = try clients()
+        defer { Task { await stack.rpc.shutdown() } }
+        let key = arguments.option("idempotency-key") ?? (mutating ? UUID().uuidString : nil)
+        let options = CallOptions(token: await token(arguments), idempotencyKey: key, attachments: attachments)
+        return try await stack.client.call(method, body, as: JSONValue.self, options: options)
+    }
+
     /// Prints a value as JSON (`--json`) or with `human` otherwise.
     public func emit<T: Encodable>(_ value: T, human: () -> String) {
         print(json ? JSON.pretty(value) : human())
@@ -41,7 +59,7 @@ public struct CommandContext: Sendable {
 /// The `mpp` entry point.
 public enum MPP {
     /// Every verb, grouped by who uses it; each group lives in its own file.
-    public static let commands: [any Command] = platformCommands + catalogCommands + identityCommands
+    public static let commands: [any Command] = platformCommands + catalogCommands + identityCommands + slaCommands
 
     public static func main(_ words: [String]) async -> Int32 {
         guard let verb = words.first, verb != "--help", verb != "-h", verb != "help" else {
