@@ -64,6 +64,9 @@ public struct SLAClock: Sendable, Hashable, Codable {
         since = now
     }
 
-    /// Whether the budget is exhausted at `now`.
-    public func isLate(at now: Date, calendar: BusinessCalendar) -> Bool { used(at: now, calendar: calendar) > budget }
+    /// Whether `now` is past the deadline (a stopped clock: whether it used more than its budget).
+    public func isLate(at now: Date, calendar: BusinessCalendar) -> Bool {
+        guard let deadline = deadline(calendar: calendar) else { return consumed > budget }
+        return now > deadline
+    }
 }

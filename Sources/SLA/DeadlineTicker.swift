@@ -28,9 +28,9 @@ struct DeadlineTicker: Sendable {
                     try record.save(db, calendar: calendar, now: now)
                     try facts.write(outputs, for: record, calendar: calendar, db, traceID: nil)
                     if let wake = record.tracker.nextWake(calendar: calendar), wake <= now {
-                        // Nothing left to fire now: look again in a second rather than spin.
+                        // Nothing left to fire now: look again shortly rather than spin.
                         try db.run("UPDATE clocks SET next_wake = ? WHERE tracking_number = ?",
-                                   [.real(now.timeIntervalSince1970 + 1), .text(record.trackingNumber)])
+                                   [.real(now.timeIntervalSince1970 + 0.01), .text(record.trackingNumber)])
                     }
                 }
                 return rows.count

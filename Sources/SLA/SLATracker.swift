@@ -76,9 +76,9 @@ public struct SLATracker: Codable, Sendable, Hashable {
         guard clock.phase == .running else { return nil }
         var candidates: [Date] = []
         if !warned, let warning = clock.instant(whenShareUsed: policy.warningShare, calendar: calendar) { candidates.append(warning) }
-        if breachedAt == nil, let deadline = clock.deadline(calendar: calendar) { candidates.append(deadline.addingTimeInterval(1)) }
+        if breachedAt == nil, let deadline = clock.deadline(calendar: calendar) { candidates.append(deadline.addingTimeInterval(Self.epsilon)) }
         if let rung = nextRung, let due = instant(whenUsed: clock.budget + policy.rungs[rung].afterWorkingSeconds, calendar: calendar) {
-            candidates.append(due.addingTimeInterval(1))
+            candidates.append(due.addingTimeInterval(Self.epsilon))
         }
         return candidates.min()
     }
@@ -89,6 +89,9 @@ public struct SLATracker: Codable, Sendable, Hashable {
     }
 
     // MARK: -
+
+    /// Past a deadline means strictly after it: wake this long after.
+    static let epsilon: TimeInterval = 0.001
 
     private var nextRung: Int? { policy.rungs.indices.first { !escalatedRungs.contains($0) } }
 
@@ -113,13 +116,10 @@ public struct SLATracker: Codable, Sendable, Hashable {
             }
         }
         if breachedAt != nil {
-            let used = clock.used(at: now, calendar: calendar)
             for (index, rung) in policy.rungs.enumerated() where !escalatedRungs.contains(index) {
-                let threshold = clock.budget + rung.afterWorkingSeconds
-                guard used > threshold || (rung.afterWorkingSeconds == 0 && used > clock.budget) else { break }
+                guard let due = instant(whenUsed: clock.budget + rung.afterWorkingSeconds, calendar: calendar), due < now else { break }
                 escalatedRungs.insert(index)
-                let at = instant(whenUsed: threshold, calendar: calendar) ?? now
-                outputs.append(.escalated(rung: index, role: rung.role, at: at))
+                outputs.append(.escalated(rung: index, role: rung.role, at: due))
             }
         }
         return outputs

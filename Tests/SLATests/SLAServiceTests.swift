@@ -125,9 +125,8 @@ import TestKit
         #expect(try await eventually {
             try await setup.sla.store.read { try $0.queryOne("SELECT state FROM clocks")?.string("state") } == "checked"
         })
-        try await advance(setup, to: Self.monday.addingTimeInterval(5 * 86_400))
-        // Mon 12 and Tue 13 May are holidays: at Wednesday 08:00 the budget is used up exactly, not exceeded.
-        try await advance(setup, to: Self.monday.addingTimeInterval(9 * 86_400))
+        // The deadline is Friday 16:00: still in time on Friday afternoon, breached (and issued) after.
+        try await advance(setup, to: Self.monday.addingTimeInterval(4 * 86_400 + 7.5 * 3600))
         #expect(try await count(facts(setup, "3273-250505-CCCCCC"), "sla.breached") == 0)
         try await advance(setup, to: Self.monday.addingTimeInterval(10 * 86_400))
         let all = try await facts(setup, "3273-250505-CCCCCC")

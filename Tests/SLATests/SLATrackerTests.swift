@@ -28,7 +28,7 @@ private let day = 8 * 3600
                 == [.breached(at: wib("2025-05-05 16:00")), .escalated(rung: 0, role: "supervisor", at: wib("2025-05-05 16:00"))])
         #expect(t.handle(.tick(wib("2025-05-06 12:00")), calendar: calendar) == [])
         // Two working days after the breach: Tuesday and Wednesday → Wednesday 7 May 16:00.
-        #expect(t.nextWake(calendar: calendar) == wib("2025-05-07 16:00").addingTimeInterval(1))
+        #expect(t.nextWake(calendar: calendar) == wib("2025-05-07 16:00").addingTimeInterval(0.001))
         #expect(t.handle(.tick(wib("2025-05-08 09:00")), calendar: calendar)
                 == [.escalated(rung: 1, role: "mpp_admin", at: wib("2025-05-07 16:00"))])
         #expect(t.handle(.tick(wib("2025-06-30 09:00")), calendar: calendar) == [])
