@@ -46,7 +46,14 @@ struct Dispatcher: Sendable {
                 return Outcome(error: error)
             case .proceed:
                 let outcome = await run(entry, context, body)
-                await cache.finish(caller: caller, key: key, outcome: outcome, durable: durable)
+                do {
+                    try await cache.finish(caller: caller, key: key, outcome: outcome, durable: durable)
+                } catch {
+                    // The action happened; only its memory is missing. Say so loudly: a retry after a
+                    // restart could act again.
+                    context.logger.error("idempotency record not saved", ["key": .string(key), "error": .string("\(error)")])
+                    metrics.increment("rpc.idempotency_record_failures")
+                }
                 return outcome
             }
         } catch {

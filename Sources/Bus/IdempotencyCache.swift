@@ -57,19 +57,27 @@ public final class IdempotencyCache: Sendable {
         }
         if let claimed { return claimed }
         guard durable, let store else { return .proceed }
-        let row = try await store.read { db in
-            try db.queryOne("SELECT method, fingerprint, is_error, body, attachments FROM bus_idempotency WHERE caller = ? AND key = ? AND expires_at > ?",
-                            [.text(caller), .text(key), .real(now.timeIntervalSince1970)])
+        let row: Row?
+        do {
+            row = try await store.read { db in
+                try db.queryOne("SELECT method, fingerprint, is_error, body, attachments, expires_at FROM bus_idempotency WHERE caller = ? AND key = ? AND expires_at > ?",
+                                [.text(caller), .text(key), .real(now.timeIntervalSince1970)])
+            }
+        } catch {
+            memory.withLock { _ = $0.removeValue(forKey: slot) }  // let a retry try again
+            throw error
         }
         guard let row else { return .proceed }
-        let outcome = Self.outcome(row)
-        memory.withLock { $0[slot]?.outcome = outcome }
-        return Self.decide(row.string("method") ?? "", row.string("fingerprint") ?? "", outcome, method, fingerprint)
+        // The stored request owns the key: remember it as it was, then judge this one against it.
+        let stored = Remembered(method: row.string("method") ?? "", fingerprint: row.string("fingerprint") ?? "",
+                                outcome: Self.outcome(row), expiresAt: Date(timeIntervalSince1970: row.double("expires_at") ?? 0))
+        memory.withLock { $0[slot] = stored }
+        return Self.decide(stored.method, stored.fingerprint, stored.outcome, method, fingerprint)
     }
 
     /// Records the outcome of a request that `begin` let proceed. Transient failures are not
-    /// remembered, so a retry can try again.
-    public func finish(caller: String, key: String, outcome: Outcome, durable: Bool) async {
+    /// remembered, so a retry can try again. Throws when the durable record could not be written.
+    public func finish(caller: String, key: String, outcome: Outcome, durable: Bool) async throws {
         let slot = caller + "\u{1F}" + key
         if let error = outcome.error, Self.transient.contains(error.code) {
             memory.withLock { _ = $0.removeValue(forKey: slot) }
@@ -81,7 +89,7 @@ public final class IdempotencyCache: Sendable {
         }
         guard durable, let store, let entry else { return }
         let attachments = (try? JSON.encode(outcome.attachments.map { Data($0).base64EncodedString() })) ?? []
-        _ = try? await store.write { db in
+        try await store.write { db in
             try db.run("INSERT OR REPLACE INTO bus_idempotency VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [.text(caller), .text(key), .text(entry.method), .text(entry.fingerprint),
                         .integer(outcome.isError ? 1 : 0), .blob(outcome.body), .blob(attachments),

@@ -58,8 +58,7 @@ public struct Logger: Sendable {
 
     public func log(_ lineLevel: LogLevel, _ message: @autoclosure () -> String, _ fields: [String: JSONValue] = [:]) {
         guard lineLevel >= level else { return }
-        var object = metadata.merging(fields) { _, new in new }
-        for key in object.keys where Self.isSecret(key) { object[key] = "[redacted]" }
+        var object = Self.redacted(metadata.merging(fields) { _, new in new })
         object["ts"] = .string(Self.timestamp(Date()))
         object["level"] = .string(lineLevel.name)
         object["service"] = .string(service)
@@ -68,6 +67,23 @@ public struct Logger: Sendable {
         var line = JSONWriter.write(.object(object))
         line.append(0x0A)
         sink.write(line)
+    }
+
+    /// The fields with every secret-looking member replaced, at any depth.
+    static func redacted(_ object: [String: JSONValue]) -> [String: JSONValue] {
+        var result = object
+        for (key, value) in object {
+            result[key] = isSecret(key) ? "[redacted]" : redacted(value)
+        }
+        return result
+    }
+
+    static func redacted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members): .object(redacted(members))
+        case .array(let elements): .array(elements.map(redacted))
+        default: value
+        }
     }
 
     static func isSecret(_ key: String) -> Bool {

@@ -16,12 +16,12 @@ public struct CurveKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var z85: String { Z85.encode(bytes) ?? "" }
-    /// Never prints key material by accident: shows the Z85 of public keys only through `z85`.
-    public var description: String { "CurveKey(\(z85.prefix(8))…)" }
+    /// Never prints key material: a key may be secret. Use `z85` for a public key's text.
+    public var description: String { "CurveKey(…)" }
 }
 
-/// A CURVE key pair (libzmq's `zmq_curve_keypair`).
-public struct CurveKeyPair: Sendable, Hashable {
+/// A CURVE key pair (libzmq's `zmq_curve_keypair`). Printing it never shows the secret key.
+public struct CurveKeyPair: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public let publicKey: CurveKey
     public let secretKey: CurveKey
 
@@ -29,6 +29,10 @@ public struct CurveKeyPair: Sendable, Hashable {
         self.publicKey = publicKey
         self.secretKey = secretKey
     }
+
+    public var description: String { "CurveKeyPair(public: \(publicKey.z85), secret: [redacted])" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["publicKey": publicKey.z85, "secretKey": "[redacted]"]) }
 
     /// A new random key pair.
     public static func generate() throws -> CurveKeyPair {

@@ -116,6 +116,7 @@ public final class IOLoop: SerialExecutor, @unchecked Sendable {
     }
 
     private func run() {
+        mpp_set_thread_name(String(name.prefix(15)))  // Foundation does not name it on Linux
         loopThread = Thread.current
         started.signal()
         let executor = asUnownedSerialExecutor()

@@ -283,7 +283,7 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
         await side.stop()
     }
 
-    @Test(.disabled("bug: topics [] means every topic when applying but subscribes the SUB to $heartbeat only, so every event waits for a heartbeat and a replay (Sources/Bus/Events/SubscriberSocket.swift:25)"))
+    @Test
     func emptyTopicsReceiveEveryEventLive() async throws {
         let folder = temporaryFolder()
         let storeA = try Store(path: folder + "/a.db", migrations: [])

@@ -401,7 +401,7 @@ private func storePath() -> String { temporaryFolder() + "/orders.db" }
         store.close()
     }
 
-    @Test(.disabled("bug: after a restart a conflicting body re-keys the memory slot: the original is refused, the other body gets the original's result (Sources/Bus/IdempotencyCache.swift:55,66)"))
+    @Test
     func afterARestartAConflictingRequestDoesNotHijackTheKey() async throws {
         let path = storePath()
         let acted = Mutexed(0)
@@ -465,7 +465,7 @@ private func storePath() -> String { temporaryFolder() + "/orders.db" }
         store.close()
     }
 
-    @Test(.disabled("bug: a failed durable lookup leaves the key claimed with no outcome: retries get aborted for the whole window (Sources/Bus/IdempotencyCache.swift:55,60)"))
+    @Test
     func aFailedStoreLookupDoesNotLeaveTheKeyStuckInProgress() async throws {
         let store = try Store(path: storePath(), migrations: [])
         let cache = try await IdempotencyCache(store: store, window: 3_600)

@@ -71,7 +71,7 @@ private func objects(_ sink: LogSink) throws -> [[String: JSONValue]] {
         #expect(!sink.captured[0].contains("eyJhbGciOi") && !sink.captured[0].contains("s3\""))
     }
 
-    @Test(.disabled("bug: Logger redacts top-level keys only; a nested password reaches the log (Sources/Support/Logger.swift:62)"))
+    @Test
     func nestedSecretsAreRedacted() throws {
         let sink = LogSink.memory()
         let logger = Logger(service: "identity", sink: sink)

@@ -46,7 +46,7 @@ actor LoopBound {
         loop.stop()
     }
 
-    @Test(.disabled("bug: on Linux Thread.name set before start() never reaches the thread (Sources/ZMQ/IOLoop.swift:54)"))
+    @Test
     func theLoopThreadCarriesTheLoopName() async throws {
         let loop = try freshLoop()
         let place = await LoopBound(loop: loop).whereAmI()

@@ -22,8 +22,12 @@ actor SubscriberSocket {
         try sub.setReceiveHighWaterMark(100_000)
         try sub.setReconnectInterval(milliseconds: 100, maximum: 2_000)
         try sub.setHeartbeat(intervalMilliseconds: 2_000, timeoutMilliseconds: 6_000, ttlMilliseconds: 6_000)
-        for topic in topics { try sub.subscribe(topic) }
-        try sub.subscribe("$heartbeat")
+        if topics.isEmpty {
+            try sub.subscribe("")  // every topic, heartbeats included
+        } else {
+            for topic in topics { try sub.subscribe(topic) }
+            try sub.subscribe("$heartbeat")
+        }
         socket = sub
         loop.watch(sub) { [unowned self] in self.assumeIsolated { $0.receive() } }
     }
