@@ -1,1 +1,132 @@
-// NotifyWorker module
+import Bus
+import Foundation
+import Support
+
+/// A notify worker: claims jobs from the notifications service (found through the registry),
+/// delivers them through its channels with `concurrency` in flight, and reports each outcome.
+/// It holds at most one batch beyond what is in flight, so a status alert waits for at most
+/// one batch of bulk work; a worker that dies leaves its jobs to expire and be re-leased.
+public final class NotifyWorker: Sendable {
+    public let configuration: WorkerConfiguration
+    let client: ServiceClient
+    let channels: [String: any DeliveryChannel]
+    let logger: Logger
+    public let metrics: Metrics
+    private let stopping = Mutexed(false)
+    private let active = Mutexed(0)
+    private let slots = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    private let claims = Mutexed<UInt64>(0)
+
+    public init(configuration: WorkerConfiguration, client: ServiceClient, channels: [String: any DeliveryChannel],
+                logger: Logger, metrics: Metrics = Metrics()) {
+        self.configuration = configuration
+        self.client = client
+        self.channels = channels
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Asks `run()` to stop claiming; it returns once the jobs it holds are delivered and reported.
+    public func stop() {
+        stopping.set(true)
+        slots.continuation.yield()
+    }
+
+    /// Claims and delivers until `stop()`.
+    public func run() async {
+        logger.info("worker started", ["worker": .string(configuration.name), "channels": .string(channels.keys.sorted().joined(separator: ",")),
+                                       "lanes": .string(configuration.lanes.joined(separator: ",")), "batch": .number(Double(configuration.batch)),
+                                       "concurrency": .number(Double(configuration.concurrency))])
+        var failures = 0
+        await withDiscardingTaskGroup { group in
+            var buffer: ArraySlice<WorkerJob> = []
+            while true {
+                while active.get() < configuration.concurrency, let job = buffer.popFirst() {
+                    active.update { $0 += 1 }
+                    group.addTask {
+                        await self.handle(job)
+                        self.active.update { $0 -= 1 }
+                        self.slots.continuation.yield()
+                    }
+                }
+                if !buffer.isEmpty {
+                    await waitForSlot()
+                    continue
+                }
+                if stopping.get() { break }
+                if active.get() >= configuration.concurrency {
+                    await waitForSlot()
+                    continue
+                }
+                do {
+                    let jobs = try await claim()
+                    failures = 0
+                    if jobs.isEmpty {
+                        try? await Task.sleep(for: .milliseconds(configuration.pollMilliseconds))
+                    } else {
+                        buffer = ArraySlice(jobs)
+                    }
+                } catch {
+                    failures += 1
+                    let delay = Backoff(initial: 0.2, maximum: 5).delay(attempt: failures)
+                    if failures == 1 || failures % 20 == 0 {
+                        logger.warning("claim failed", ["error": .string("\(error)"), "retry_s": .number(delay)])
+                    }
+                    try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                }
+            }
+        }
+        logger.info("worker stopped", ["worker": .string(configuration.name), "delivered": .number(Double(metrics.counter("worker.delivered")))])
+    }
+
+    private func waitForSlot() async {
+        for await _ in slots.stream { return }
+    }
+
+    func claim() async throws -> [WorkerJob] {
+        let number = claims.update { value -> UInt64 in value += 1; return value }
+        let request = ClaimRequest(worker: configuration.name, lanes: configuration.lanes, channels: configuration.channels.filter { channels[$0] != nil },
+                                   max: configuration.batch, lease_ms: configuration.leaseMilliseconds)
+        let options = CallOptions(idempotencyKey: "claim-\(configuration.name)-\(number)-\(UInt32.random(in: 0...UInt32.max))",
+                                  timeout: .seconds(5))
+        let reply = try await client.call("notifications.jobs.claim", request, as: ClaimReply.self, options: options)
+        if !reply.jobs.isEmpty { metrics.increment("worker.claimed", by: reply.jobs.count) }
+        return reply.jobs
+    }
+
+    /// Delivers one job and reports it; retries the report until the lease would have run out.
+    func handle(_ job: WorkerJob) async {
+        let result: DeliveryResult
+        if let channel = channels[job.channel] {
+            result = await channel.deliver(job)
+        } else {
+            result = DeliveryResult(.temporaryFailure, "worker \(configuration.name) has no \(job.channel) channel")
+        }
+        metrics.increment("worker.\(result.outcome.rawValue)")
+        if result.outcome != .delivered {
+            logger.info("delivery failed", ["job": .number(Double(job.job)), "attempt": .number(Double(job.attempt)),
+                                            "outcome": .string(result.outcome.rawValue), "detail": .string(result.detail)])
+        }
+        let request = CompleteRequest(job: job.job, lease: job.lease, outcome: result.outcome, detail: String(result.detail.prefix(2_000)))
+        let giveUp = Monotonic.nanoseconds() + UInt64(configuration.leaseMilliseconds) * 1_000_000
+        var attempt = 0
+        while true {
+            do {
+                _ = try await client.call("notifications.jobs.complete", request, as: CompleteReply.self,
+                                          options: CallOptions(idempotencyKey: "complete-\(job.job)-\(job.lease)", timeout: .seconds(5)))
+                return
+            } catch let error as RPCError where [.failedPrecondition, .notFound, .invalidArgument, .permissionDenied].contains(error.code) {
+                logger.warning("report refused", ["job": .number(Double(job.job)), "error": .string("\(error)")])
+                return
+            } catch {
+                attempt += 1
+                guard Monotonic.nanoseconds() < giveUp, !stopping.get() || attempt < 10 else {
+                    logger.error("report lost: the job will be delivered again after its lease",
+                                 ["job": .number(Double(job.job)), "error": .string("\(error)")])
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(Int(Backoff(initial: 0.1, maximum: 2).delay(attempt: attempt) * 1000)))
+            }
+        }
+    }
+}

@@ -1,5 +1,12 @@
-import Foundation
+import Notifications
+import ServiceKit
+import Support
 
-// Not built yet: exits with EX_CONFIG (78), which `mpp up` and systemd treat as "do not restart".
-FileHandle.standardError.write(Data("mpp-notifications: not built yet\n".utf8))
-exit(78)
+// mpp-notifications: rules, templates, preferences, inbox and the delivery queue of notify workers.
+await ServiceMain.run("mpp-notifications") { environment in
+    let configuration = try ServiceConfiguration.fromEnvironment(service: NotificationsService.name, environment: environment)
+    let settings = try NotificationsSettings.fromEnvironment(environment)
+    let host = try await ServiceHost(configuration: configuration, migrations: NotificationsService.migrations, publishesEvents: true)
+    try await NotificationsService(host: host, settings: settings).start()
+    return host
+}

@@ -1,5 +1,6 @@
 import Foundation
+import NotifyWorker
 
-// Not built yet: exits with EX_CONFIG (78), which `mpp up` and systemd treat as "do not restart".
-FileHandle.standardError.write(Data("mpp-notify-worker: not built yet\n".utf8))
-exit(78)
+// mpp-notify-worker: claims delivery jobs from the notifications service and delivers them
+// (webhook, sendmail, log). Run as many as needed; configuration in services/notify-worker/README.md.
+exit(await WorkerMain.run("mpp-notify-worker"))

@@ -1,0 +1,73 @@
+import Bus
+import Foundation
+import Store
+import Support
+
+/// Turns an event into inbox entries and delivery jobs inside the subscriber's transaction.
+/// Exactly one row per (event, kind, recipient, channel): a replay hits the UNIQUE constraint
+/// and adds nothing, so neither the inbox nor the delivery queue ever doubles.
+struct NotificationWriter: Sendable {
+    let rules: NotificationRules
+    let templates: TemplateBook
+    let defaultChannels: [Medium]
+    let metrics: Metrics
+
+    /// What one event produced.
+    struct Applied: Sendable, Equatable {
+        var inbox = 0
+        var jobs = 0
+    }
+
+    /// Applies one delivered event. Data that breaks its contract is recorded in
+    /// `skipped_events` and skipped: one bad event must not stop the stream behind it.
+    @discardableResult
+    func apply(_ db: Database, _ delivered: DeliveredEvent, now: Double) throws -> Applied {
+        let intents: [Intent]
+        do {
+            intents = try rules.intents(topic: delivered.topic, event: delivered.event)
+        } catch {
+            metrics.increment("notifications.events_skipped")
+            try db.run("INSERT OR IGNORE INTO skipped_events (event_id, topic, reason, skipped_at) VALUES (?, ?, ?, ?)",
+                       [.text(delivered.event.id), .text(delivered.topic), .text("\(error)"), .real(now)])
+            return Applied()
+        }
+        var applied = Applied()
+        for intent in intents {
+            let made = try write(db, intent, eventID: delivered.event.id, now: now)
+            applied.inbox += made.inbox
+            applied.jobs += made.jobs
+        }
+        return applied
+    }
+
+    func write(_ db: Database, _ intent: Intent, eventID: String, now: Double) throws -> Applied {
+        var applied = Applied()
+        let preferences: Preferences
+        switch intent.recipient {
+        case .person(let id):
+            if let hint = intent.languageHint { try Preferences.hint(db, recipient: id, language: hint, now: now) }
+            preferences = try Preferences.load(db, recipient: id, defaults: defaultChannels)
+        case .group(let address):
+            preferences = Preferences(recipient: address, channels: [.inbox], language: .fallback)
+        }
+        for channel in preferences.reachableChannels {
+            guard let text = templates.render(intent, channel: channel, language: preferences.language) else {
+                metrics.increment("notifications.template_missing")
+                continue
+            }
+            let inserted = try db.run("""
+                INSERT INTO notifications (event_id, kind, recipient, channel, language, template_version, subject, body,
+                                           reference, address, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, [.text(eventID), .text(intent.kind.rawValue), .text(intent.recipient.address), .text(channel.rawValue),
+                      .text(preferences.language.rawValue), .integer(Int64(text.version)), SQLValue(text.subject), .text(text.body),
+                      SQLValue(intent.reference), channel == .inbox ? .null : SQLValue(preferences.address(for: channel)), .real(now)])
+            guard inserted == 1 else { metrics.increment("notifications.duplicates_ignored"); continue }
+            guard let route = channel.workerChannel else { applied.inbox += 1; continue }
+            try db.run("INSERT INTO jobs (notification, route, lane, state, attempts, due_at) VALUES (?, ?, ?, 'pending', 0, ?)",
+                       [.integer(db.lastInsertRowID), .text(route), .integer(Int64(intent.kind.lane.rank)), .real(now)])
+            applied.jobs += 1
+        }
+        return applied
+    }
+}
