@@ -1,5 +1,14 @@
+import Catalog
 import Foundation
+import ServiceKit
 
-// Not built yet: exits with EX_CONFIG (78), which `mpp up` and systemd treat as "do not restart".
-FileHandle.standardError.write(Data("mpp-catalog: not built yet\n".utf8))
-exit(78)
+// mpp-catalog: regions, MPP sites, agencies and services (docs: services/catalog/README.md).
+do {
+    let configuration = try ServiceConfiguration.fromEnvironment(service: CatalogService.name)
+    let host = try await ServiceHost(configuration: configuration, migrations: CatalogSchema.migrations, publishesEvents: true)
+    _ = try await CatalogService(host: host)
+    try await host.run()
+} catch {
+    FileHandle.standardError.write(Data("mpp-catalog: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,74 @@
+import Bus
+import Domain
+import Store
+
+extension CatalogService {
+    static let maxPageSize = 1_000
+    static let searchCandidates = 2_000
+
+    func registerRegionMethods() {
+        let methods = host.methods
+        // Pure in-memory lookups: answered on the I/O thread, no store involved.
+        methods.on("catalog.regions.get", .inlineQuery) { [unowned self] (request: CatalogAPI.GetRegion, _: RequestContext) -> Region in
+            let code = try self.code(request.code, field: "code")
+            guard let region = self.regions.region(code, historical: request.historical ?? false) else {
+                throw RPCError(.notFound, "wilayah \(code) tidak dikenal (unknown region)")
+            }
+            return region
+        }
+        methods.on("catalog.regions.list", .inlineQuery) { [unowned self] (request: CatalogAPI.ListRegions, _: RequestContext) in
+            try self.list(request)
+        }
+        methods.on("catalog.regions.search") { [unowned self] (request: CatalogAPI.SearchRegions, _: RequestContext) in
+            try await self.search(request)
+        }
+    }
+
+    func list(_ request: CatalogAPI.ListRegions) throws -> CatalogAPI.RegionPage {
+        let parent = try request.parent.map { try code($0, field: "parent") }
+        if let parent, !regions.contains(parent) { throw RPCError(.notFound, "wilayah \(parent) tidak dikenal (unknown region)") }
+        let page = request.page ?? 1, size = request.page_size ?? 100
+        var problems: [String: String] = [:]
+        if page < 1 { problems["page"] = "mulai dari 1 (starts at 1)" }
+        if !(1...Self.maxPageSize).contains(size) { problems["page_size"] = "harus 1–\(Self.maxPageSize)" }
+        if let level = request.level, let parent, level <= parent.level {
+            problems["level"] = "harus di bawah tingkat \(parent.level.rawValue) (must be below the parent's level)"
+        }
+        if !problems.isEmpty { throw RPCError.invalid(problems) }
+        let codes: ArraySlice<String> = if let level = request.level {
+            regions.descendants(of: parent, at: level)
+        } else {
+            regions.children(of: parent)[...]
+        }
+        let start = min(codes.count, (page - 1) * size)
+        let slice = codes.dropFirst(start).prefix(size)
+        return CatalogAPI.RegionPage(regions: slice.compactMap { regions.region($0) }, page: page, page_size: size, total: codes.count)
+    }
+
+    func search(_ request: CatalogAPI.SearchRegions) async throws -> CatalogAPI.RegionResults {
+        let query = RegionQuery(request.q)
+        let limit = request.limit ?? 20
+        var problems: [String: String] = [:]
+        if query.raw.isEmpty { problems["q"] = "wajib diisi (required)" }
+        if !(1...100).contains(limit) { problems["limit"] = "harus 1–100" }
+        let parent = try request.parent.map { try code($0, field: "parent") }
+        if !problems.isEmpty { throw RPCError.invalid(problems) }
+        let words = query.isEmpty ? TextFolding.words(query.raw) : query.words
+        let match = TextFolding.matchAll(words)
+        let level = request.level?.rawValue
+        let inside = parent.map { $0.value + ".%" }
+        let candidates = try await host.store.read { db in
+            try db.query("""
+                SELECT code FROM regions_fts WHERE regions_fts MATCH ?1 AND (?2 IS NULL OR level = ?2)
+                    AND (?3 IS NULL OR code LIKE ?3) LIMIT ?4
+                """, [.text(match), SQLValue(level), SQLValue(inside), .integer(Int64(Self.searchCandidates))])
+                .compactMap { $0.string("code") }
+        }
+        let ranked = candidates.compactMap { text -> (key: (Int, Int, Int, Int, String), region: Region)? in
+            guard let code = RegionCode(text), let region = regions.region(code) else { return nil }
+            return (query.rank(code: code, name: region.name, level: region.level), region)
+        }
+        .sorted { $0.key < $1.key }
+        return CatalogAPI.RegionResults(results: ranked.prefix(limit).map(\.region))
+    }
+}

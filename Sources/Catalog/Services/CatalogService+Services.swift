@@ -1,0 +1,97 @@
+import Bus
+import Domain
+import ServiceKit
+import Store
+
+extension CatalogService {
+    func registerServiceMethods() {
+        let methods = host.methods
+        methods.on("catalog.services.get") { [unowned self] (request: CatalogAPI.GetService, _: RequestContext) -> ServiceDefinition in
+            let service = try await self.host.store.read { try ServiceRecords.service($0, id: request.id, version: request.version) }
+            guard let service else {
+                throw RPCError(.notFound, "layanan \(request.id)\(request.version.map { " versi \($0)" } ?? "") tidak ditemukan (not found)")
+            }
+            return service
+        }
+        methods.on("catalog.services.versions") { [unowned self] (request: CatalogAPI.GetService, _: RequestContext) in
+            let versions = try await self.host.store.read { try ServiceRecords.versions($0, id: request.id) }
+            guard !versions.isEmpty else { throw RPCError(.notFound, "layanan \(request.id) tidak ditemukan (not found)") }
+            return CatalogAPI.ServiceVersions(id: request.id, versions: versions)
+        }
+        methods.on("catalog.services.search") { [unowned self] (request: CatalogAPI.SearchServices, _: RequestContext) in
+            let limit = request.limit ?? 20
+            guard (1...100).contains(limit) else { throw RPCError.invalid(["limit": "harus 1–100"]) }
+            let filters = ServiceFilters(region: try request.region.map { try self.regency($0, field: "region").value },
+                                         agency: request.agency, channel: request.channel?.rawValue, group: request.group)
+            let results = try await self.host.store.read { try ServiceSearch.run($0, text: request.q, filters: filters, limit: limit) }
+            return CatalogAPI.ServiceResults(results: results)
+        }
+        methods.on("catalog.services.upsert", .command) { [unowned self] (request: CatalogAPI.UpsertService, context: RequestContext) in
+            let claims = try self.host.auth.require(context, [.ops])
+            return try await self.upsert(request, by: claims.sub, context: context)
+        }
+    }
+
+    /// Validates and stores a service definition as its next version (nothing when it equals the
+    /// current one), in one transaction with its `catalog.service_changed` event.
+    func upsert(_ request: CatalogAPI.UpsertService, by author: String, context: RequestContext) async throws -> CatalogAPI.UpsertResult {
+        let draft = request.service
+        let regions = regions, time = timestamp
+        return try await host.store.write { [self] db in
+            let validator = ServiceValidator(agencies: try ServiceRecords.agencyIDs(db), regionExists: { regions.contains($0) })
+            var problems = validator.problems(draft)
+            if case .id(let id) = draft.workflow, try ServiceRecords.workflow(db, id: id) == nil {
+                problems["service.workflow"] = "workflow \"\(id)\" tidak dikenal (unknown workflow)"
+            }
+            if !problems.isEmpty { throw RPCError.invalid(problems, message: "definisi layanan tidak valid (invalid service)") }
+            let current = try ServiceRecords.service(db, id: draft.id)
+            if let expected = request.expected_version, expected != (current?.version ?? 0) {
+                throw RPCError(.aborted, "versi saat ini \(current?.version ?? 0), bukan \(expected) (changed meanwhile: reload)",
+                               details: ["current_version": .number(Double(current?.version ?? 0))])
+            }
+            var alsoChanged: [String] = []
+            let workflow: WorkflowDefinition
+            switch draft.workflow {
+            case .id(let id):
+                workflow = try ServiceRecords.workflow(db, id: id)!
+            case .definition(let definition):
+                let saved = try saveWorkflow(definition, by: author, time: time, context: context, except: draft.id, db)
+                workflow = saved.workflow
+                alsoChanged = saved.services
+            }
+            let next = draft.with(workflow: workflow)
+            if let current, Self.sameContent(current, next) {
+                return CatalogAPI.UpsertResult(id: draft.id, version: current.version ?? 1, changed: false, also_changed: alsoChanged)
+            }
+            let version = try storeVersion(next, previous: current?.version, by: author, time: time, context: context, db)
+            return CatalogAPI.UpsertResult(id: draft.id, version: version, changed: true, also_changed: alsoChanged)
+        }
+    }
+
+    /// Writes `service` as the version after `previous` and publishes `catalog.service_changed`.
+    func storeVersion(_ service: ServiceDefinition, previous: Int?, by author: String, time: String,
+                      context: RequestContext?, _ db: Database) throws -> Int {
+        var service = service
+        let version = (previous ?? 0) + 1
+        service.version = version
+        service.updated_at = time
+        service.changed_by = author
+        try ServiceRecords.save(db, service)
+        try publish(db, "catalog.service_changed", CatalogAPI.ServiceChanged(
+            id: service.id, version: version, changed_by: author, previous_version: previous, workflow: service.workflow.id),
+            context: context, subject: service.id)
+        return version
+    }
+
+    /// Equal apart from the version bookkeeping.
+    static func sameContent(_ a: ServiceDefinition, _ b: ServiceDefinition) -> Bool {
+        func strip(_ service: ServiceDefinition) -> ServiceDefinition {
+            var copy = service
+            copy.version = nil
+            copy.updated_at = nil
+            copy.changed_by = nil
+            return copy
+        }
+        return strip(a) == strip(b)
+    }
+}
