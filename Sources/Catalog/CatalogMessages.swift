@@ -106,6 +106,12 @@ public enum CatalogAPI {
         public var changed: Bool
         /// Other services that got a new version because their workflow changed.
         public var also_changed: [String]
+        public init(id: String, version: Int, changed: Bool, also_changed: [String]) {
+            self.id = id
+            self.version = version
+            self.changed = changed
+            self.also_changed = also_changed
+        }
     }
 
     public struct ServiceVersions: Codable, Sendable {
@@ -280,6 +286,13 @@ public enum CatalogAPI {
         public var changed_by: String
         public var previous_version: Int?
         public var workflow: String
+        public init(id: String, version: Int, changed_by: String, previous_version: Int?, workflow: String) {
+            self.id = id
+            self.version = version
+            self.changed_by = changed_by
+            self.previous_version = previous_version
+            self.workflow = workflow
+        }
     }
 
     /// `catalog.workflow_changed`

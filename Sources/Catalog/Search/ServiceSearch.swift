@@ -81,6 +81,6 @@ public enum ServiceSearch {
                               name_en: row.string("name_en") ?? "", agency: row.string("agency") ?? "",
                               also_involves: split("also_involves"), group: row.string("group_id"), channels: split("channels"),
                               sla: SLA(value: row.int("sla_value") ?? 0, unit: unit), fee_idr: row.int("fee") ?? 0,
-                              score: ((row.double("score") ?? 0) * 1000).rounded() / 1000)
+                              score: row.double("score") ?? 0)
     }
 }
