@@ -67,7 +67,8 @@ let package = Package(
         .executableTarget(name: "mpp-sla", dependencies: ["SLA", "ServiceKit"]),
         .executableTarget(name: "mpp-notifications", dependencies: ["Notifications", "ServiceKit"]),
         .executableTarget(name: "mpp-notify-worker", dependencies: ["NotifyWorker", "ServiceKit"]),
-        .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "CZeroMQ", "Store", "Support", "ServiceKit", "Sodium", "Catalog", "Identity"]),
+        .executableTarget(name: "mpp-bench", dependencies: ["Bus", "ZMQ", "CZeroMQ", "Store", "Support", "ServiceKit", "Sodium", "Domain", "TestKit",
+                                                         "Catalog", "Identity", "Applications", "SLA", "Notifications", "NotifyWorker"]),
 
         // Tests.
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ"]),

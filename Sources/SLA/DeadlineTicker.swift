@@ -16,6 +16,12 @@ struct DeadlineTicker: Sendable {
     @discardableResult
     func tick(now: Date) async throws -> Int {
         var handled = 0
+        // Most ticks find nothing: ask a reader first, so an idle tick costs an index seek, not a commit.
+        let anyDue = try await store.read { db in
+            try db.queryOne("SELECT 1 AS due FROM clocks WHERE next_wake IS NOT NULL AND next_wake <= ? LIMIT 1",
+                            [.real(now.timeIntervalSince1970)]) != nil
+        }
+        guard anyDue else { return 0 }
         while true {
             let calendars = calendars, facts = facts, batch = batch
             let count = try await store.write { db -> Int in

@@ -12,7 +12,7 @@ public final class SLAService: Sendable {
     public static let name = "sla"
     public static let migrations = SLASchema.migrations
 
-    let host: ServiceHost
+    public let host: ServiceHost
     let calendars = CalendarBook()
     let testClock: TestClock?
     let ticker: DeadlineTicker

@@ -22,6 +22,9 @@ do {
     if all || selected.contains("events") {
         section(try await eventBenchmark(directory: scratch, count: quick ? 5_000 : 50_000))
     }
+    if all || selected.contains("sla") {
+        section(try await slaBenchmark(quick: quick))
+    }
     if all || selected.contains("store") {
         section(["Store: group commit vs one transaction (one fsync) per write"] + (try await storeBenchmark(directory: scratch, writes: quick ? 500 : 2_000, concurrency: 64)))
     }
