@@ -1,0 +1,170 @@
+import Bus
+import Domain
+import Foundation
+import ServiceKit
+import Store
+import Support
+
+/// `applications.submit`: checks everything first (service offered in the kab/kota, verified
+/// identity where required, the form — pre-filled from the profile — and the documents, every
+/// problem named at once), then writes the application, its new vault documents, the first
+/// history entry and `application.submitted` in one transaction. The idempotency key is also a
+/// UNIQUE column per citizen, so a retry after a lost reply finds the same application.
+extension ApplicationsService {
+    func registerSubmit() {
+        host.methods.on("applications.submit", .command) { [self] (request: SubmitApplication, context: RequestContext) in
+            try await submit(request, context)
+        }
+    }
+
+    func submit(_ request: SubmitApplication, _ context: RequestContext) async throws -> ApplicationView {
+        let claims = try host.auth.require(context, [.citizen])
+        let key = try Self.requestKey(context)
+        let actor = Actor(claims)
+        if let earlier = try await host.store.read({ [self] db in try existing(db, citizen: claims.sub, key: key, actor: actor) }) {
+            return earlier
+        }
+        guard let region = RegionCode(request.region), region.level == .regency else {
+            throw RPCError.invalid(["region": "harus kode kab/kota NN.NN, contoh 32.73 (must be a regency/city code)"])
+        }
+        let (definition, site) = try await offered(request.service, region: region.value, claims: claims)
+        var values = request.form ?? [:]
+        var prefilled: [String] = []
+        var language: String?
+        if ProfilePrefill.isNeeded(definition.form, values: values) {
+            let account = try await host.client.call("identity.me", Empty(), as: JSONValue.self,
+                                                     options: CallOptions(token: context.token, traceID: context.traceID))
+            (values, prefilled) = ProfilePrefill.fill(definition.form, values: values, account: account)
+            language = account["profile"]?["preferred_language"]?.stringValue
+        }
+        let form = try await check(values, definition)
+        let documents = try await resolveDocuments(request.documents ?? [:], definition, claims.sub, context.attachments)
+        try Self.refuseIfInvalid(form: form.errors, documents: documents.errors)
+
+        let time = host.clock.now(), filled = prefilled
+        let facts = SubmissionFacts(definition: definition, region: region, site: site, citizen: claims.sub, key: key,
+                                    form: form.normalized, documents: documents.documents, language: language, time: time)
+        return try await host.store.write { [self] db in
+            if let earlier = try existing(db, citizen: claims.sub, key: key, actor: actor) { return earlier }
+            let record = try insert(db, facts, traceID: context.traceID)
+            return try view(db, record, definition, for: actor, prefilled: filled)
+        }
+    }
+
+    /// The application an earlier attempt with this key created, if any.
+    private func existing(_ db: Database, citizen: String, key: String, actor: Actor) throws -> ApplicationView? {
+        guard let record = try Records.application(db, citizen: citizen, idempotencyKey: key) else { return nil }
+        return try view(db, record, try definition(db, record), for: actor)
+    }
+
+    /// The current definition of a service the citizen may apply for in `region`, and its site there.
+    private func offered(_ service: String, region: String, claims: AccessClaims) async throws -> (ServiceDefinition, String?) {
+        guard !service.isEmpty else { throw RPCError.invalid(["service": "wajib diisi (required)"]) }
+        let definition = try await catalog.definition(service)
+        guard definition.active else {
+            throw RPCError(.failedPrecondition, "layanan \(service) sudah tidak dilayani (retired)")
+        }
+        let availability = try await catalog.availability(service, region: region)
+        guard availability.offered else {
+            throw RPCError(.failedPrecondition, "layanan \(service) tidak tersedia di kab/kota \(region) (not offered there)",
+                           details: ["service": .string(service), "region": .string(region)])
+        }
+        if definition.requires_verified_identity && claims.verified != true {
+            throw RPCError(.failedPrecondition,
+                           "layanan ini memerlukan identitas terverifikasi: verifikasi di loket MPP atau dengan IKD (verified identity required)",
+                           details: ["reason": "identity_not_verified"])
+        }
+        return (definition, availability.site)
+    }
+
+    /// Checks form values with the service's validator; region fields must name existing regions.
+    func check(_ values: [String: JSONValue], _ definition: ServiceDefinition) async throws -> FormValidator.Outcome {
+        let codes = definition.form.filter { $0.type == .region }.compactMap { values[$0.key]?.stringValue.flatMap(RegionCode.init) }
+        let known = codes.isEmpty ? [:] : try await catalog.existingRegions(codes)
+        return definition.formValidator(regionExists: { known[$0.value] ?? true }).check(values)
+    }
+
+    /// Checks the documents of a (re)submission; vault references are looked up first.
+    func resolveDocuments(_ inputs: [String: DocumentInput], _ definition: ServiceDefinition, _ citizen: String,
+                          _ attachments: [[UInt8]], present: Set<String> = []) async throws -> (documents: [String: PreparedDocument], errors: [String: String]) {
+        let ids = inputs.values.compactMap(\.vault_id)
+        let kinds = ids.isEmpty ? [:] : try await host.store.read { db in try Vault.kinds(db, citizen: citizen, ids: ids) }
+        return DocumentPlan(requirements: definition.requirements, check: documentCheck)
+            .resolve(inputs, attachments: attachments, vault: kinds, present: present)
+    }
+
+    /// One `invalid_argument` naming every bad form field (`form.KEY`) and document (`documents.KEY`).
+    static func refuseIfInvalid(form: [String: String], documents: [String: String]) throws {
+        var fields = documents
+        for (key, reason) in form { fields["form.\(key)"] = reason }
+        guard fields.isEmpty else {
+            throw RPCError.invalid(fields, message: "permohonan belum lengkap atau tidak sah: \(fields.count) masalah (\(fields.count) problems)")
+        }
+    }
+
+    /// Everything checked about a submission, ready to write.
+    struct SubmissionFacts: Sendable {
+        var definition: ServiceDefinition
+        var region: RegionCode
+        var site: String?
+        var citizen: String
+        var key: String
+        var form: [String: JSONValue]
+        var documents: [String: PreparedDocument]
+        var language: String?
+        var time: Date
+    }
+
+    private func insert(_ db: Database, _ facts: SubmissionFacts, traceID: String?) throws -> ApplicationRecord {
+        let definition = facts.definition, timeText = Timestamp.format(facts.time)
+        try Records.saveDefinition(db, definition)
+        let date = FilingDate.local(facts.time, region: facts.region)
+        var number = TrackingNumber(region: facts.region, date: date).description
+        while try Records.application(db, trackingNumber: number) != nil {
+            number = TrackingNumber(region: facts.region, date: date).description
+        }
+        let state = definition.workflow.initialState
+        try db.run("""
+            INSERT INTO applications (tracking_number, citizen, idempotency_key, service, service_version, agency, region, site,
+                                      state, terminal, form, language, submitted_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+            """, [.text(number), .text(facts.citizen), .text(facts.key), .text(definition.id), SQLValue(definition.version ?? 1),
+                  .text(definition.agency), .text(facts.region.value), SQLValue(facts.site), .text(state),
+                  .text(try Records.formText(facts.form)), SQLValue(facts.language), .text(timeText), .text(timeText)])
+        let id = db.lastInsertRowID
+        for agency in Set([definition.agency] + definition.also_involves) {
+            try db.run("INSERT INTO application_agencies (agency, region, application_id) VALUES (?, ?, ?)",
+                       [.text(agency), .text(facts.region.value), .integer(id)])
+        }
+        try Vault.attach(db, applicationID: id, citizen: facts.citizen, documents: facts.documents, time: timeText)
+        guard let record = try Records.application(db, trackingNumber: number) else { throw RPCError(.internal, "insert lost") }
+        try Records.appendHistory(db, application: record, entry: HistoryEntry(
+            seq: 0, action: "submit", from: "", to: state, actor: facts.citizen, actor_role: "citizen", actor_agency: nil,
+            note: nil, output: nil, time: timeText), requestKey: facts.key)
+        let expiry = definition.workflow.on_sla_expiry.map { ApplicationEvents.ExpiryAction(from: $0.from, action: $0.action) }
+        try Outbox.append(db, stream: stream, type: "application.submitted", data: ApplicationEvents.Submitted(
+            tracking_number: number, citizen: facts.citizen, service: definition.id, service_version: definition.version ?? 1,
+            region: facts.region.value, site: facts.site, agency: definition.agency, workflow: definition.workflow.id, state: state,
+            sla: definition.sla, on_sla_expiry: expiry, submitted_at: timeText, language: facts.language),
+            time: facts.time, traceID: traceID, subject: number)
+        return record
+    }
+}
+
+/// The local calendar date at an MPP (for tracking numbers): WIB, WITA or WIT by province.
+enum FilingDate {
+    static func local(_ instant: Date, region: RegionCode) -> CivilDate {
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + zone(region).secondsFromUTC
+        return CivilDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
+    }
+
+    /// Bali, Nusa Tenggara, South/East/North Kalimantan and Sulawesi are WITA; Maluku and Papua WIT.
+    static func zone(_ region: RegionCode) -> IndonesianTimeZone {
+        let province = Int(region.value.prefix(2)) ?? 0
+        switch province {
+        case 51...53, 63...65, 71...76: return .wita
+        case 81...82, 91...99: return .wit
+        default: return .wib
+        }
+    }
+}

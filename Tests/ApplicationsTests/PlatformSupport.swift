@@ -1,0 +1,149 @@
+import Applications
+import Bus
+import Catalog
+import Foundation
+import Identity
+import Registry
+import ServiceKit
+import Store
+import Support
+import Testing
+
+/// A fresh temp folder.
+func scratchFolder(_ prefix: String = "mpp-applications-test") -> String {
+    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes.
+func within(_ timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// The environment of a host in a test platform: own data folder, ephemeral ports.
+func hostEnvironment(_ folder: String, registry: String, _ extra: [String: String] = [:]) -> [String: String] {
+    [
+        "MPP_DATA": folder, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_REGISTRY": registry, "MPP_LOG_LEVEL": "info",
+        "MPP_DRAIN_SECONDS": "1", "MPP_LEASE_MS": "2000", "MPP_ARGON2": "minimum", "MPP_INSTANCE": "test-\(UUID().uuidString.prefix(12))",
+    ].merging(extra) { $1 }
+}
+
+/// Registry, catalog and identity running in this process on ephemeral ports, each with its own
+/// data folder; an `ops` account exists. Services find each other through the registry.
+final class Platform: Sendable {
+    let folder: String
+    let registryEndpoint: String
+    let rpc = RPCClient()
+    let opsToken: String
+    private let hosts: [ServiceHost]
+
+    /// One platform for the whole test process (seeding the catalog takes a while).
+    static let shared = Task<Platform, any Error> { try await Platform.start() }
+
+    static let opsUsername = "ops.aplikasi"
+    static let opsPassword = "sandi-operator-yang-panjang"
+
+    static func start() async throws -> Platform {
+        let folder = scratchFolder("mpp-applications-platform")
+        // The registry binds first; nobody else knows its address yet, so it points at a dead port.
+        let registry = try await ServiceHost(
+            configuration: try ServiceConfiguration.fromEnvironment(
+                service: RegistryService.name, environment: Environment(hostEnvironment(folder + "/registry", registry: "tcp://127.0.0.1:9"))),
+            migrations: [], publishesEvents: true, logSink: .memory())
+        try await RegistryService(host: registry, sweepInterval: .milliseconds(50)).start()
+        let endpoint = try #require(registry.boundEndpoints).rpc
+
+        let catalog = try await host(CatalogService.name, folder: folder, registry: endpoint, migrations: CatalogSchema.migrations)
+        _ = try await CatalogService(host: catalog)
+        try await catalog.start()
+
+        let identityFolder = folder + "/identity"
+        _ = try await IdentityBootstrap.createOperator(dataDirectory: identityFolder, username: opsUsername, name: "Operator Uji",
+                                                      password: opsPassword, force: false, parameters: .minimum)
+        let environment = hostEnvironment(identityFolder, registry: endpoint)
+        let identity = try await ServiceHost(
+            configuration: try ServiceConfiguration.fromEnvironment(service: IdentityService.name, environment: Environment(environment)),
+            migrations: IdentitySchema.migrations, publishesEvents: true, logSink: .memory())
+        _ = try await IdentityService(host: identity, settings: try IdentitySettings.fromEnvironment(Environment(environment)))
+        let identityEndpoint = try await identity.start().rpc
+
+        // The sla service's event stream (its events are written straight into its outbox).
+        let sla = try await host("sla", folder: folder, registry: endpoint, migrations: [])
+        try await Outbox.install(in: sla.store)
+        try await sla.start()
+
+        let rpc = RPCClient()
+        let outcome = try await rpc.send(to: identityEndpoint, method: "identity.login",
+                                         body: try JSON.encode(LoginRequest(username: opsUsername, password: opsPassword)), timeout: .seconds(10))
+        if let error = outcome.error { throw error }
+        let ops = try JSON.decode(TokenPair.self, from: outcome.body).access_token
+        await rpc.shutdown()
+        return Platform(folder: folder, registry: endpoint, ops: ops, hosts: [registry, catalog, identity, sla])
+    }
+
+    private init(folder: String, registry: String, ops: String, hosts: [ServiceHost]) {
+        self.folder = folder
+        registryEndpoint = registry
+        opsToken = ops
+        self.hosts = hosts
+    }
+
+    /// Publishes an `sla.*` event as the sla service would.
+    func publishSLA<Data: Encodable & Sendable>(_ type: String, _ data: Data, subject: String) async throws {
+        let sla = hosts[3]
+        try await sla.store.write { db in
+            try Outbox.append(db, stream: "sla", type: type, data: data, time: Date(), subject: subject)
+        }
+    }
+
+    /// A host of `service` in this platform (not started).
+    static func host(_ service: String, folder: String, registry: String, migrations: [Migration],
+                     extra: [String: String] = [:]) async throws -> ServiceHost {
+        let environment = Environment(hostEnvironment(folder + "/" + service, registry: registry, extra))
+        return try await ServiceHost(configuration: try ServiceConfiguration.fromEnvironment(service: service, environment: environment),
+                                     migrations: migrations, publishesEvents: true, logSink: .memory())
+    }
+
+    /// A client stack that discovers services through this platform's registry.
+    func clients() -> ClientStack {
+        ClientStack(registries: [registryEndpoint], keys: nil, logger: Logger(service: "test", level: .error, sink: .memory()))
+    }
+
+    /// Shuts every host down (newest first) and removes the data.
+    func stop() async {
+        for host in hosts.reversed() { await host.shutdown() }
+        await rpc.shutdown()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+/// An applications service in this process, registered with a platform.
+struct RunningApplications: Sendable {
+    let host: ServiceHost
+    let service: ApplicationsService
+    let endpoint: String
+    let events: String
+    let folder: String
+
+    static func start(_ platform: Platform, folder: String? = nil, settings: ApplicationsSettings = ApplicationsSettings()) async throws -> RunningApplications {
+        let folder = folder ?? scratchFolder()
+        let host = try await Platform.host(ApplicationsService.name, folder: folder, registry: platform.registryEndpoint,
+                                           migrations: ApplicationsSchema.migrations)
+        let service = try await ApplicationsService(host: host, settings: settings)
+        let endpoints = try await host.start()
+        // Ready once identity's keys have arrived.
+        _ = await within { !host.auth.verifier.keyIDs.isEmpty }
+        return RunningApplications(host: host, service: service, endpoint: endpoints.rpc, events: endpoints.events ?? "", folder: folder)
+    }
+
+    func stop() async {
+        await host.shutdown()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
