@@ -13,17 +13,16 @@ enum TextFolding {
             ? text.lowercased()
             : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
         var words: [String] = []
-        var current: [UInt8] = []
-        for byte in plain.utf8 {
-            let isWordByte = (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte >= 128
-            if isWordByte {
-                current.append(byte)
+        var current = String.UnicodeScalarView()
+        for scalar in plain.unicodeScalars {
+            if scalar.isASCII ? (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") : scalar.properties.isAlphabetic {
+                current.append(scalar)
             } else if !current.isEmpty {
-                words.append(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
+                words.append(String(current))
+                current = String.UnicodeScalarView()
             }
         }
-        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        if !current.isEmpty { words.append(String(current)) }
         return words
     }
 
