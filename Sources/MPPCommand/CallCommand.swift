@@ -16,7 +16,8 @@ struct CallCommand: Command {
         }
         guard let seconds = Double(arguments.option("timeout") ?? "5"), seconds > 0 else { throw UsageError("--timeout must be a positive number") }
         let stack = try context.clients()
-        let token = arguments.option("token") ?? context.environment.optional("MPP_TOKEN")
+        // --token, MPP_TOKEN, else the session of `mpp login` (refreshed when expiring).
+        let token = try await SessionToken.resolve(arguments, context, stack)
         let options = CallOptions(token: token, idempotencyKey: arguments.option("idempotency-key"),
                                   timeout: .milliseconds(Int(seconds * 1000)))
         let outcome: Outcome

@@ -1,2 +1,4 @@
 /// Identity verbs: register, login, profile, staff (issue: identity service).
-let identityCommands: [any Command] = []
+let identityCommands: [any Command] = [
+    RegisterCommand(), LoginCommand(), LogoutCommand(), WhoAmICommand(), ProfileCommand(), StaffCommand(), AdminCommand(),
+]

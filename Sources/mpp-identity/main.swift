@@ -1,5 +1,17 @@
 import Foundation
+import Identity
+import ServiceKit
 
-// Not built yet: exits with EX_CONFIG (78), which `mpp up` and systemd treat as "do not restart".
-FileHandle.standardError.write(Data("mpp-identity: not built yet\n".utf8))
-exit(78)
+// mpp-identity: citizens, staff, logins and the access tokens every service trusts
+// (services/identity/README.md).
+do {
+    let configuration = try ServiceConfiguration.fromEnvironment(service: IdentityService.name)
+    let settings = try IdentitySettings.fromEnvironment()
+    let host = try await ServiceHost(configuration: configuration, migrations: IdentitySchema.migrations, publishesEvents: true)
+    let service = try await IdentityService(host: host, settings: settings)
+    try await host.run()
+    withExtendedLifetime(service) {}
+} catch {
+    FileHandle.standardError.write(Data("mpp-identity: \(error)\n".utf8))
+    exit(1)
+}

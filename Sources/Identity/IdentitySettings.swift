@@ -1,0 +1,63 @@
+import Foundation
+import ServiceKit
+import Sodium
+import Support
+
+/// Identity's own configuration (services/identity/README.md), on top of the shared
+/// `ServiceConfiguration`. Every bad variable is reported at once.
+public struct IdentitySettings: Sendable {
+    /// `MPP_ACCESS_TOKEN_SECONDS`: lifetime of an access token (default 900 = 15 min).
+    public var accessTokenLifetime: TimeInterval = 900
+    /// `MPP_REFRESH_TOKEN_DAYS`: lifetime of a refresh token, renewed by each refresh (default 30).
+    public var refreshTokenLifetime: TimeInterval = 30 * 86_400
+    /// `MPP_ARGON2`: `interactive` (default: 2 passes, 64 MiB) or `minimum` (tests only).
+    public var passwordParameters: PasswordHash.Parameters = .interactive
+    /// `MPP_HASH_CONCURRENCY`: Argon2id hashes running at once (default: the number of cores).
+    public var hashConcurrency: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// `MPP_HASH_QUEUE`: hashes waiting for a slot before `resource_exhausted` (default 256).
+    public var hashQueueLimit: Int = 256
+    /// `MPP_LOGIN_FREE_FAILURES`, `MPP_LOGIN_LOCK_FAILURES`, `MPP_LOGIN_LOCK_MINUTES`.
+    public var lockout = LockoutPolicy()
+    /// `MPP_PROFILE_READERS`: CURVE key names of services allowed to read any profile with
+    /// `identity.profile.get` (default `applications,notifications`).
+    public var profileReaders: Set<String> = ["applications", "notifications"]
+    /// `MPP_REGION_CACHE_SECONDS`: how long catalog answers about region codes are kept (default 3600;
+    /// "no such region" answers are kept a tenth of that).
+    public var regionCacheLifetime: TimeInterval = 3_600
+
+    public init() {}
+
+    /// Reads the settings from the environment.
+    public static func fromEnvironment(_ environment: Environment = Environment()) throws -> IdentitySettings {
+        var settings = IdentitySettings()
+        var problems: [ConfigurationError] = []
+        func read(_ body: () throws -> Void) {
+            do { try body() } catch let error as ConfigurationError { problems.append(error) } catch {}
+        }
+        read { settings.accessTokenLifetime = TimeInterval(try environment.int("MPP_ACCESS_TOKEN_SECONDS", default: 900, range: 30...86_400)) }
+        read { settings.refreshTokenLifetime = TimeInterval(try environment.int("MPP_REFRESH_TOKEN_DAYS", default: 30, range: 1...365)) * 86_400 }
+        switch environment.string("MPP_ARGON2", default: "interactive") {
+        case "interactive": settings.passwordParameters = .interactive
+        case "minimum": settings.passwordParameters = .minimum
+        case let other: problems.append(ConfigurationError(variable: "MPP_ARGON2", problem: "must be interactive or minimum, got \"\(other)\""))
+        }
+        read { settings.hashConcurrency = try environment.int("MPP_HASH_CONCURRENCY", default: settings.hashConcurrency, range: 1...256) }
+        read { settings.hashQueueLimit = try environment.int("MPP_HASH_QUEUE", default: 256, range: 0...100_000) }
+        read { settings.lockout.freeFailures = try environment.int("MPP_LOGIN_FREE_FAILURES", default: 5, range: 1...100) }
+        read { settings.lockout.lockFailures = try environment.int("MPP_LOGIN_LOCK_FAILURES", default: 20, range: 2...1000) }
+        read { settings.lockout.lockDuration = TimeInterval(try environment.int("MPP_LOGIN_LOCK_MINUTES", default: 30, range: 1...10_080)) * 60 }
+        read { settings.regionCacheLifetime = TimeInterval(try environment.int("MPP_REGION_CACHE_SECONDS", default: 3_600, range: 1...604_800)) }
+        settings.profileReaders = Set(environment.list("MPP_PROFILE_READERS", default: ["applications", "notifications"]))
+        if settings.lockout.lockFailures <= settings.lockout.freeFailures {
+            problems.append(ConfigurationError(variable: "MPP_LOGIN_LOCK_FAILURES", problem: "must be above MPP_LOGIN_FREE_FAILURES"))
+        }
+        if !problems.isEmpty { throw IdentitySettingsProblems(problems: problems) }
+        return settings
+    }
+}
+
+/// Every bad identity variable, reported together.
+public struct IdentitySettingsProblems: Error, CustomStringConvertible {
+    public let problems: [ConfigurationError]
+    public var description: String { "configuration: " + problems.map(\.description).joined(separator: "; ") }
+}
