@@ -22,6 +22,7 @@ public final class RegistryService: Sendable {
         self.host = host
         self.sweepInterval = sweepInterval
         registerMethods()
+        host.hold(self)
     }
 
     /// Starts serving and the expiry sweep.
