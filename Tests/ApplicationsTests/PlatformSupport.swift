@@ -42,6 +42,8 @@ final class Platform: Sendable {
     let rpc = RPCClient()
     let opsToken: String
     private let hosts: [ServiceHost]
+    /// The services answer through `[unowned self]` handlers: they must outlive the platform.
+    private let services: [any Sendable]
 
     /// One platform for the whole test process (seeding the catalog takes a while).
     static let shared = Task<Platform, any Error> { try await Platform.start() }
@@ -56,11 +58,12 @@ final class Platform: Sendable {
             configuration: try ServiceConfiguration.fromEnvironment(
                 service: RegistryService.name, environment: Environment(hostEnvironment(folder + "/registry", registry: "tcp://127.0.0.1:9"))),
             migrations: [], publishesEvents: true, logSink: .memory())
-        try await RegistryService(host: registry, sweepInterval: .milliseconds(50)).start()
+        let registryService = RegistryService(host: registry, sweepInterval: .milliseconds(50))
+        try await registryService.start()
         let endpoint = try #require(registry.boundEndpoints).rpc
 
         let catalog = try await host(CatalogService.name, folder: folder, registry: endpoint, migrations: CatalogSchema.migrations)
-        _ = try await CatalogService(host: catalog)
+        let catalogService = try await CatalogService(host: catalog)
         try await catalog.start()
 
         let identityFolder = folder + "/identity"
@@ -70,7 +73,7 @@ final class Platform: Sendable {
         let identity = try await ServiceHost(
             configuration: try ServiceConfiguration.fromEnvironment(service: IdentityService.name, environment: Environment(environment)),
             migrations: IdentitySchema.migrations, publishesEvents: true, logSink: .memory())
-        _ = try await IdentityService(host: identity, settings: try IdentitySettings.fromEnvironment(Environment(environment)))
+        let identityService = try await IdentityService(host: identity, settings: try IdentitySettings.fromEnvironment(Environment(environment)))
         let identityEndpoint = try await identity.start().rpc
 
         // The sla service's event stream (its events are written straight into its outbox).
@@ -84,10 +87,12 @@ final class Platform: Sendable {
         if let error = outcome.error { throw error }
         let ops = try JSON.decode(TokenPair.self, from: outcome.body).access_token
         await rpc.shutdown()
-        return Platform(folder: folder, registry: endpoint, ops: ops, hosts: [registry, catalog, identity, sla])
+        return Platform(folder: folder, registry: endpoint, ops: ops, hosts: [registry, catalog, identity, sla],
+                        services: [registryService, catalogService, identityService])
     }
 
-    private init(folder: String, registry: String, ops: String, hosts: [ServiceHost]) {
+    private init(folder: String, registry: String, ops: String, hosts: [ServiceHost], services: [any Sendable]) {
+        self.services = services
         self.folder = folder
         registryEndpoint = registry
         opsToken = ops

@@ -25,13 +25,20 @@ enum Places {
 /// an applications service called directly at its endpoint.
 struct Scenario: Sendable {
     let platform: Platform
-    let applications: RunningApplications
+    /// The applications service's rpc endpoint.
+    let endpoint: String
     let stack: ClientStack
+    /// How long a call to the applications service may take.
+    var timeout: Duration = .seconds(15)
+
+    init(_ platform: Platform, endpoint: String) {
+        self.platform = platform
+        self.endpoint = endpoint
+        stack = platform.clients()
+    }
 
     init(_ platform: Platform, _ applications: RunningApplications) {
-        self.platform = platform
-        self.applications = applications
-        stack = platform.clients()
+        self.init(platform, endpoint: applications.endpoint)
     }
 
     // MARK: identity
@@ -60,7 +67,7 @@ struct Scenario: Sendable {
         for _ in 0..<5 where account == nil {
             let (day, month, year) = (Int.random(in: 1...28), Int.random(in: 1...12), Int.random(in: 60...99))
             nik = "320201" + String(format: "%02d%02d%02d%04d", day, month, year, Int.random(in: 1...9999))
-            let phone = "0812" + String(format: "%08d", Int.random(in: 0...99_999_999))
+            let phone = "0812" + String(format: "%08ld", Int.random(in: 0...99_999_999))
             account = try? await identity("identity.citizens.register", RegisterCitizen(
                 nik: nik, name: "Siti Aminah", birth_date: String(format: "19%02d-%02d-%02d", year, month, day), phone: phone,
                 password: password), as: AccountView.self)
@@ -69,7 +76,7 @@ struct Scenario: Sendable {
         var pair: TokenPair = try await identity("identity.login", LoginRequest(nik: nik, password: password))
         let _: AccountView = try await identity("identity.profile.update", ProfileUpdate(
             address: Address(street: "Jl. Siliwangi No. 7", rt: "002", rw: "005", village_code: Places.village),
-            kk_number: "320201" + String(format: "%010d", Int.random(in: 1...9_999_999_999))), token: pair.access_token)
+            kk_number: "320201" + String(format: "%010ld", Int.random(in: 1...9_999_999_999))), token: pair.access_token)
         if verified {
             let clerk = try await staff(.officer, agency: "disdukcapil")
             let _: AccountView = try await identity("identity.citizens.verify", VerifyCitizen(sub: registered.sub, method: "ktp_el"),
@@ -84,9 +91,9 @@ struct Scenario: Sendable {
     /// Sends one request to the applications service; every mutating call has a key.
     func send<Body: Encodable>(_ method: String, _ body: Body, as person: Person?, key: String? = UUID().uuidString,
                                attachments: [[UInt8]] = []) async throws -> Outcome {
-        try await platform.rpc.send(to: applications.endpoint, method: method,
+        try await platform.rpc.send(to: endpoint, method: method,
                                     metadata: RequestMetadata(token: person?.token, idempotencyKey: key),
-                                    body: try JSON.encode(body), attachments: attachments, timeout: .seconds(15))
+                                    body: try JSON.encode(body), attachments: attachments, timeout: timeout)
     }
 
     /// Sends and decodes; an error reply fails with its description.
