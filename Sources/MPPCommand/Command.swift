@@ -59,7 +59,7 @@ public struct CommandContext: Sendable {
 /// The `mpp` entry point.
 public enum MPP {
     /// Every verb, grouped by who uses it; each group lives in its own file.
-    public static let commands: [any Command] = platformCommands + catalogCommands + identityCommands + slaCommands
+    public static let commands: [any Command] = platformCommands + catalogCommands + identityCommands + slaCommands + applicationsCommands
 
     public static func main(_ words: [String]) async -> Int32 {
         guard let verb = words.first, verb != "--help", verb != "-h", verb != "help" else {

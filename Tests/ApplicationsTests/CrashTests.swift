@@ -8,28 +8,29 @@ import Testing
 import Glibc
 #endif
 
-/// The `mpp-applications` executable as a child process, next to the test runner
-/// (`swift build --build-tests` builds both into the same folder; `MPP_BIN_DIR` overrides).
+/// A built executable next to the test runner (`swift build --build-tests` builds both into the
+/// same folder; `MPP_BIN_DIR` overrides).
+func executable(_ name: String) throws -> String {
+    var folders: [String] = []
+    if let override = ProcessInfo.processInfo.environment["MPP_BIN_DIR"], !override.isEmpty { folders.append(override) }
+    if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        folders.append((runner as NSString).deletingLastPathComponent)
+    }
+    guard let folder = folders.first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/" + name) }) else {
+        throw RPCError(.failedPrecondition, "\(name) not built next to the test runner: swift build --build-tests first")
+    }
+    return folder + "/" + name
+}
+
+/// The `mpp-applications` executable as a child process.
 final class ApplicationsProcess: @unchecked Sendable {
     let process = Process()
     let instance: String
 
-    static func executable() throws -> String {
-        var folders: [String] = []
-        if let override = ProcessInfo.processInfo.environment["MPP_BIN_DIR"], !override.isEmpty { folders.append(override) }
-        if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append((runner as NSString).deletingLastPathComponent)
-        }
-        guard let folder = folders.first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/mpp-applications") }) else {
-            throw RPCError(.failedPrecondition, "mpp-applications not built next to the test runner: swift build --build-tests first")
-        }
-        return folder + "/mpp-applications"
-    }
-
     /// Starts it on `data` with the platform's registry, logs in `data/…log`.
     init(platform: Platform, data: String, instance: String) throws {
         self.instance = instance
-        process.executableURL = URL(fileURLWithPath: try Self.executable())
+        process.executableURL = URL(fileURLWithPath: try executable("mpp-applications"))
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MPP_") }
         environment.merge(hostEnvironment(data, registry: platform.registryEndpoint, ["MPP_INSTANCE": instance])) { $1 }
         process.environment = environment
