@@ -73,6 +73,13 @@ public struct JobState: Codable, Sendable, Equatable {
     public var state: String
     public var attempts: Int
     public var next_attempt_at: String?
+
+    public init(job: Int64, state: String, attempts: Int, next_attempt_at: String? = nil) {
+        self.job = job
+        self.state = state
+        self.attempts = attempts
+        self.next_attempt_at = next_attempt_at
+    }
 }
 
 /// Data of `notification.delivered` and `notification.failed`.

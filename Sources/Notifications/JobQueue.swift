@@ -17,19 +17,19 @@ struct JobQueue: Sendable {
         let time = now.timeIntervalSince1970
         var allowances = limits.allowances(channels)
         var candidates: [ClaimCandidate] = []
-        var expired: [Int64: (attempts: Int, token: String?)] = [:]
+        var known: [Int64: (attempts: Int, base: Int, token: String?)] = [:]
         for lane in Set(request.lanes ?? Lane.allCases).sorted() {
             for channel in channels {
                 let room = min(request.max - candidates.count, allowances[channel] ?? 0)
                 guard room > 0 else { continue }
                 let rows = try db.query("""
-                    SELECT notification, due_at, attempts, lease_token FROM jobs
+                    SELECT notification, due_at, attempts, attempt_base, lease_token FROM jobs
                     WHERE state = 'pending' AND route = ? AND lane = ? AND due_at <= ? ORDER BY due_at, notification LIMIT ?
                     """, [.text(channel), .integer(Int64(lane.rank)), .real(time), .integer(Int64(room))])
                 for row in rows {
                     let job = row.int64("notification") ?? 0
                     candidates.append(ClaimCandidate(job: job, lane: lane, channel: channel, due: row.double("due_at") ?? time))
-                    expired[job] = (row.int("attempts") ?? 0, row.string("lease_token"))
+                    known[job] = (row.int("attempts") ?? 0, row.int("attempt_base") ?? 0, row.string("lease_token"))
                 }
                 allowances[channel, default: 0] -= rows.count
             }
@@ -39,11 +39,12 @@ struct JobQueue: Sendable {
         var spent: [String: Int] = [:]
         let leaseUntil = time + Double(request.lease_ms) / 1000
         for candidate in selected {
-            var attempts = expired[candidate.job]?.attempts ?? 0
-            if expired[candidate.job]?.token != nil {
+            var attempts = known[candidate.job]?.attempts ?? 0
+            if known[candidate.job]?.token != nil {
                 try finishAttempt(db, candidate.job, attempt: attempts, outcome: "lease_expired",
                                   detail: "lease ran out without a report", now: time)
-                if case .deadLetter(let reason) = policy.afterLeaseExpired(attempts: attempts, now: time) {
+                let counted = attempts - (known[candidate.job]?.base ?? 0)
+                if case .deadLetter(let reason) = policy.afterLeaseExpired(attempts: counted, now: time) {
                     try deadLetter(db, candidate.job, reason: reason, now: now, traceID: traceID)
                     continue
                 }
@@ -76,13 +77,21 @@ struct JobQueue: Sendable {
     /// backoff, or to the dead letters.
     func complete(_ db: Database, _ report: CompleteJob, now: Date, traceID: String?) throws -> JobState {
         let time = now.timeIntervalSince1970
-        guard let job = try db.queryOne("SELECT state, attempts, lease_token FROM jobs WHERE notification = ?",
+        guard let job = try db.queryOne("SELECT state, attempts, attempt_base, lease_token FROM jobs WHERE notification = ?",
                                         [.integer(report.job)]) else {
             throw RPCError(.notFound, "tugas \(report.job) tidak ada (no such job)")
         }
         let attempts = job.int("attempts") ?? 0
         let state = job.string("state") ?? "pending"
-        guard state == "pending" else { return JobState(job: report.job, state: state, attempts: attempts) }
+        guard state == "pending" else {
+            // Already settled (e.g. a late report from a lost lease delivered it): keep this
+            // attempt's own outcome in the history, change nothing else.
+            if let lease = report.lease {
+                try db.run("UPDATE attempts SET finished_at = ?, outcome = ?, detail = ? WHERE notification = ? AND lease_token = ? AND outcome IS NULL",
+                           [.real(time), .text(report.outcome.rawValue), SQLValue(report.detail), .integer(report.job), .text(lease)])
+            }
+            return JobState(job: report.job, state: state, attempts: attempts)
+        }
         let current = job.string("lease_token")
         let attempt: Int
         if let lease = report.lease, lease != current {
@@ -100,8 +109,9 @@ struct JobQueue: Sendable {
             }
             attempt = attempts
         }
-        try finishAttempt(db, report.job, attempt: attempt, outcome: report.outcome.rawValue, detail: report.detail, now: time)
-        switch policy.afterOutcome(report.outcome, attempts: attempts, detail: report.detail, now: time) {
+        try finishAttempt(db, report.job, attempt: attempt, outcome: report.outcome.rawValue, detail: report.detail, now: time,
+                          overwrite: report.lease != nil && report.lease != current)
+        switch policy.afterOutcome(report.outcome, attempts: attempts - (job.int("attempt_base") ?? 0), detail: report.detail, now: time) {
         case .delivered:
             try db.run("""
                 UPDATE jobs SET state = 'delivered', finished_at = ?, last_detail = ?, lease_token = NULL, lease_until = NULL
@@ -122,12 +132,12 @@ struct JobQueue: Sendable {
         }
     }
 
-    /// Puts dead letters back in the queue with fresh attempts (ops, after fixing the cause).
+    /// Puts dead letters back in the queue with a fresh retry allowance (ops, after fixing the cause).
     func requeue(_ db: Database, _ ids: [Int64], now: Date) throws -> Int {
         var count = 0
         for id in ids {
             count += try db.run("""
-                UPDATE jobs SET state = 'pending', attempts = 0, due_at = ?, failure_reason = NULL, finished_at = NULL,
+                UPDATE jobs SET state = 'pending', attempt_base = attempts, due_at = ?, failure_reason = NULL, finished_at = NULL,
                     lease_token = NULL, lease_owner = NULL, lease_until = NULL
                 WHERE notification = ? AND state = 'failed'
                 """, [.real(now.timeIntervalSince1970), .integer(id)])
@@ -135,8 +145,11 @@ struct JobQueue: Sendable {
         return count
     }
 
-    private func finishAttempt(_ db: Database, _ job: Int64, attempt: Int, outcome: String, detail: String?, now: Double) throws {
-        try db.run("UPDATE attempts SET finished_at = ?, outcome = ?, detail = ? WHERE notification = ? AND attempt = ? AND outcome IS NULL",
+    /// Records how an attempt ended; `overwrite` lets a late delivery replace `lease_expired`.
+    private func finishAttempt(_ db: Database, _ job: Int64, attempt: Int, outcome: String, detail: String?, now: Double,
+                               overwrite: Bool = false) throws {
+        try db.run("UPDATE attempts SET finished_at = ?, outcome = ?, detail = ? WHERE notification = ? AND attempt = ?"
+                   + (overwrite ? "" : " AND outcome IS NULL"),
                    [.real(now), .text(outcome), SQLValue(detail.map { String($0.prefix(1_000)) }), .integer(job), .integer(Int64(attempt))])
     }
 

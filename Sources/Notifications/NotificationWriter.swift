@@ -60,7 +60,7 @@ struct NotificationWriter: Sendable {
                                            reference, address, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, [.text(eventID), .text(intent.kind.rawValue), .text(intent.recipient.address), .text(channel.rawValue),
-                      .text(preferences.language.rawValue), .integer(Int64(text.version)), SQLValue(text.subject), .text(text.body),
+                      .text(text.language.rawValue), .integer(Int64(text.version)), SQLValue(text.subject), .text(text.body),
                       SQLValue(intent.reference), channel == .inbox ? .null : SQLValue(preferences.address(for: channel)), .real(now)])
             guard inserted == 1 else { metrics.increment("notifications.duplicates_ignored"); continue }
             guard let route = channel.workerChannel else { applied.inbox += 1; continue }

@@ -77,6 +77,11 @@ public struct ListTemplates: Codable, Sendable {
     public var event_type: String?
     public var channel: String?
     public var language: String?
+    public init(event_type: String? = nil, channel: String? = nil, language: String? = nil) {
+        self.event_type = event_type
+        self.channel = channel
+        self.language = language
+    }
 }
 
 /// `notifications.templates.get`: the current version, or `version`.
@@ -85,6 +90,12 @@ public struct GetTemplate: Codable, Sendable {
     public var channel: String
     public var language: String
     public var version: Int?
+    public init(event_type: String, channel: String, language: String, version: Int? = nil) {
+        self.event_type = event_type
+        self.channel = channel
+        self.language = language
+        self.version = version
+    }
 }
 
 /// `notifications.templates.upsert`: saves a new version (placeholders checked first).
@@ -164,6 +175,10 @@ public struct NotificationStatus: Codable, Sendable {
 public struct ListDeadLetters: Codable, Sendable {
     public var page: Int?
     public var page_size: Int?
+    public init(page: Int? = nil, page_size: Int? = nil) {
+        self.page = page
+        self.page_size = page_size
+    }
 }
 
 public struct DeadLetter: Codable, Sendable, Equatable {
@@ -185,6 +200,7 @@ public struct DeadLetters: Codable, Sendable {
 /// `notifications.dead_letters.retry`: back to the queue with fresh attempts.
 public struct RetryDeadLetters: Codable, Sendable {
     public var ids: [Int64]
+    public init(ids: [Int64]) { self.ids = ids }
 }
 
 public struct Requeued: Codable, Sendable {

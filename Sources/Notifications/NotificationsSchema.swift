@@ -6,7 +6,9 @@ import Store
 ///   what makes a replayed event a no-op; inbox rows are `channel = 'inbox'`.
 /// - `jobs`: the delivery queue of external channels. `state` is `pending` (queued, or leased
 ///   while `lease_token` is set), `delivered` or `failed` (a dead letter). `due_at` is when it
-///   may be claimed: creation, the retry time, or the end of the current lease.
+///   may be claimed: creation, the retry time, or the end of the current lease. `attempts`
+///   numbers every claim ever; the retry limit counts those after `attempt_base` (set when ops
+///   put a dead letter back).
 /// - `attempts`: every claim of a job and how it ended — the delivery history.
 /// - `templates`: every version of every template; the highest version is current.
 /// - `preferences`: channels (NULL = the service default), language, addresses.
@@ -38,6 +40,7 @@ public enum NotificationsSchema {
                 lane INTEGER NOT NULL,
                 state TEXT NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0,
+                attempt_base INTEGER NOT NULL DEFAULT 0,
                 due_at REAL NOT NULL,
                 lease_token TEXT,
                 lease_owner TEXT,

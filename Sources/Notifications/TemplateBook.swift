@@ -12,6 +12,8 @@ public struct TemplateKey: Hashable, Sendable {
 /// A parsed template version, ready to render.
 struct CompiledTemplate: Sendable {
     var version: Int
+    /// Set by `resolve`: the language of the template found (after fallbacks).
+    var language: Language = .fallback
     var subject: TemplateText?
     var body: TemplateText
 }
@@ -19,6 +21,7 @@ struct CompiledTemplate: Sendable {
 /// A rendered notification text.
 struct RenderedText: Sendable, Equatable {
     var version: Int
+    var language: Language
     var subject: String?
     var body: String
 }
@@ -73,16 +76,22 @@ final class TemplateBook: Sendable {
         let candidates = [TemplateKey(kind: kind, channel: channel, language: language),
                           TemplateKey(kind: kind, channel: .inbox, language: language),
                           TemplateKey(kind: kind, channel: .inbox, language: .fallback)]
-        return candidates.lazy.compactMap { table[$0] }.first
+        for key in candidates {
+            if var template = table[key] {
+                template.language = key.language
+                return template
+            }
+        }
+        return nil
     }
 
     /// Renders `intent` for one channel and language: state codes become labels in that language.
     func render(_ intent: Intent, channel: Medium, language: Language) -> RenderedText? {
         guard let template = resolve(intent.kind, channel: channel, language: language) else { return nil }
         var values = intent.values
-        if let state = values["state_code"] { values["state"] = StateLabels.label(state, language) }
-        if let state = values["from_state_code"] { values["from_state"] = StateLabels.label(state, language) }
-        return RenderedText(version: template.version,
+        if let state = values["state_code"] { values["state"] = StateLabels.label(state, template.language) }
+        if let state = values["from_state_code"] { values["from_state"] = StateLabels.label(state, template.language) }
+        return RenderedText(version: template.version, language: template.language,
                             subject: template.subject.map { $0.render(values).trimmingCharacters(in: .whitespaces) },
                             body: template.body.render(values).trimmingCharacters(in: .whitespacesAndNewlines))
     }

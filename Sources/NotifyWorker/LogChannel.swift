@@ -12,7 +12,11 @@ public struct LogChannel: DeliveryChannel {
         let line: JSONValue = ["notification": .number(Double(job.job)), "to": .string(job.to), "medium": .string(job.medium),
                                "subject": job.subject.map { .string($0) } ?? .null, "body": .string(job.body),
                                "event_type": .string(job.event_type), "attempt": .number(Double(job.attempt))]
-        output.write(Data(JSONWriter.write(line) + [10]))
-        return DeliveryResult(.delivered, "written to standard output")
+        do {
+            try output.write(contentsOf: Data(JSONWriter.write(line) + [10]))
+            return DeliveryResult(.delivered, "written to standard output")
+        } catch {
+            return DeliveryResult(.temporaryFailure, "cannot write to standard output: \(error)")
+        }
     }
 }

@@ -65,8 +65,10 @@ public struct SendmailChannel: DeliveryChannel {
         process.standardError = FileHandle.nullDevice
         let finished = AsyncStream<Int32>.makeStream()
         process.terminationHandler = { finished.continuation.yield($0.terminationStatus); finished.continuation.finish() }
+        // A sendmail that exits without reading its input must not kill the worker with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        pipe.fileHandleForWriting.write(Data(input))
+        try? pipe.fileHandleForWriting.write(contentsOf: Data(input))
         try? pipe.fileHandleForWriting.close()
         let killer = Task {
             try await Task.sleep(for: timeout)
