@@ -1,2 +1,2 @@
 /// Catalog verbs: regions, sites, services (issue: catalog service).
-let catalogCommands: [any Command] = []
+let catalogCommands: [any Command] = [CatalogCommand(), RegionsCommand(), SitesCommand()]

@@ -6,8 +6,9 @@ import ServiceKit
 do {
     let configuration = try ServiceConfiguration.fromEnvironment(service: CatalogService.name)
     let host = try await ServiceHost(configuration: configuration, migrations: CatalogSchema.migrations, publishesEvents: true)
-    _ = try await CatalogService(host: host)
+    let catalog = try await CatalogService(host: host)
     try await host.run()
+    withExtendedLifetime(catalog) {}
 } catch {
     FileHandle.standardError.write(Data("mpp-catalog: \(error)\n".utf8))
     exit(1)

@@ -1,6 +1,7 @@
 import Bus
 import Domain
 import Store
+import Support
 
 extension CatalogService {
     static let maxPageSize = 1_000
@@ -8,13 +9,14 @@ extension CatalogService {
 
     func registerRegionMethods() {
         let methods = host.methods
-        // Pure in-memory lookups: answered on the I/O thread, no store involved.
-        methods.on("catalog.regions.get", .inlineQuery) { [unowned self] (request: CatalogAPI.GetRegion, _: RequestContext) -> Region in
-            let code = try self.code(request.code, field: "code")
-            guard let region = self.regions.region(code, historical: request.historical ?? false) else {
+        // Pure in-memory lookups: answered on the I/O thread, no store, no Codable.
+        methods.register("catalog.regions.get", .inlineQuery) { [unowned self] _, body in
+            let request = try RequestFields(body)
+            let code = try self.code(try request.string("code", required: true) ?? "", field: "code")
+            guard let region = self.regions.region(code, historical: try request.bool("historical") ?? false) else {
                 throw RPCError(.notFound, "wilayah \(code) tidak dikenal (unknown region)")
             }
-            return region
+            return Outcome(body: JSONWriter.write(region.json))
         }
         methods.on("catalog.regions.list", .inlineQuery) { [unowned self] (request: CatalogAPI.ListRegions, _: RequestContext) in
             try self.list(request)

@@ -2,6 +2,7 @@ import Bus
 import Domain
 import ServiceKit
 import Store
+import Support
 
 extension CatalogService {
     func registerServiceMethods() {
@@ -18,13 +19,17 @@ extension CatalogService {
             guard !versions.isEmpty else { throw RPCError(.notFound, "layanan \(request.id) tidak ditemukan (not found)") }
             return CatalogAPI.ServiceVersions(id: request.id, versions: versions)
         }
-        methods.on("catalog.services.search") { [unowned self] (request: CatalogAPI.SearchServices, _: RequestContext) in
-            let limit = request.limit ?? 20
+        // A hot path: parsed and written without Codable (CatalogAPI.SearchServices / ServiceResults on the wire).
+        methods.register("catalog.services.search") { [unowned self] _, body in
+            let request = try RequestFields(body)
+            let limit = try request.int("limit") ?? 20
             guard (1...100).contains(limit) else { throw RPCError.invalid(["limit": "harus 1–100"]) }
-            let filters = ServiceFilters(region: try request.region.map { try self.regency($0, field: "region").value },
-                                         agency: request.agency, channel: request.channel?.rawValue, group: request.group)
-            let results = try await self.host.store.read { try ServiceSearch.run($0, text: request.q, filters: filters, limit: limit) }
-            return CatalogAPI.ServiceResults(results: results)
+            let filters = ServiceFilters(region: try request.string("region").map { try self.regency($0, field: "region").value },
+                                         agency: try request.string("agency"), channel: try request.choice("channel", ServiceChannel.self)?.rawValue,
+                                         group: try request.string("group"))
+            let text = try request.string("q")
+            let results = try await self.host.store.read { try ServiceSearch.run($0, text: text, filters: filters, limit: limit) }
+            return Outcome(body: JSONWriter.write(["results": .array(results.map(\.json))]))
         }
         methods.on("catalog.services.upsert", .command) { [unowned self] (request: CatalogAPI.UpsertService, context: RequestContext) in
             let claims = try self.host.auth.require(context, [.ops])
