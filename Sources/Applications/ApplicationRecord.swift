@@ -51,6 +51,27 @@ struct ApplicationRecord: Sendable {
         updatedAt = row.string("updated_at") ?? ""
     }
 
+    /// A row just inserted (no need to read it back).
+    init(id: Int64, trackingNumber: String, citizen: String, definition: ServiceDefinition, region: String, site: String?,
+         state: String, form: [String: JSONValue], language: String?, time: String) {
+        self.id = id
+        self.trackingNumber = trackingNumber
+        self.citizen = citizen
+        service = definition.id
+        serviceVersion = definition.version ?? 1
+        agency = definition.agency
+        self.region = region
+        self.site = site
+        self.state = state
+        version = 1
+        self.form = form
+        self.language = language
+        slaPaused = false
+        late = false
+        submittedAt = time
+        updatedAt = time
+    }
+
     var dueText: String? { dueAt.map { Timestamp.format(Date(timeIntervalSince1970: $0)) } }
 
     var sla: SLAView {
@@ -84,9 +105,13 @@ enum Records {
         }
     }
 
-    /// Seals `entry` onto the application's chain and stores it.
-    static func appendHistory(_ db: Database, application: ApplicationRecord, entry: HistoryEntry, requestKey: String?) throws {
-        let last = try db.queryOne("SELECT seq, hash FROM history WHERE application_id = ? ORDER BY seq DESC LIMIT 1", [.integer(application.id)])
+    /// Seals `entry` onto the application's chain and stores it (`first`: a new application's
+    /// first entry, no need to look for a previous one).
+    @discardableResult
+    static func appendHistory(_ db: Database, application: ApplicationRecord, entry: HistoryEntry, requestKey: String?,
+                              first: Bool = false) throws -> HistoryEntry {
+        let last = first ? nil : try db.queryOne("SELECT seq, hash FROM history WHERE application_id = ? ORDER BY seq DESC LIMIT 1",
+                                                 [.integer(application.id)])
         var numbered = entry
         numbered.seq = (last?.int("seq") ?? 0) + 1
         let sealed = HistoryChain.sealed(numbered, trackingNumber: application.trackingNumber, previous: last?.string("hash"))
@@ -96,6 +121,7 @@ enum Records {
             """, [.integer(application.id), SQLValue(sealed.seq), .text(sealed.action), .text(sealed.from), .text(sealed.to),
                   .text(sealed.actor), .text(sealed.actor_role), SQLValue(sealed.actor_agency), SQLValue(sealed.note),
                   SQLValue(sealed.output), .text(sealed.time), SQLValue(requestKey), .text(sealed.prev_hash), .text(sealed.hash)])
+        return sealed
     }
 
     /// Whether `actor` already made the request `requestKey` on this application (a retry).

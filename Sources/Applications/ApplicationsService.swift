@@ -18,6 +18,8 @@ public final class ApplicationsService: Sendable {
     let settings: ApplicationsSettings
     let catalog: CatalogLink
     let documentCheck: DocumentCheck
+    /// Definitions known to be in `service_versions` (saved once, not with every submission).
+    let savedDefinitions = Mutexed<Set<String>>([])
 
     /// Registers the handlers and follows identity (keys, revocations), the catalog
     /// (`catalog.service_changed`) and sla (`sla.*`).
@@ -85,18 +87,23 @@ public final class ApplicationsService: Sendable {
     }
 
     /// The full view of an application for `actor`.
-    func view(_ db: Database, _ record: ApplicationRecord, _ definition: ServiceDefinition, for actor: Actor,
-              prefilled: [String]? = nil) throws -> ApplicationView {
+    func view(_ db: Database, _ record: ApplicationRecord, _ definition: ServiceDefinition, for actor: Actor) throws -> ApplicationView {
+        compose(record, definition, for: actor, documents: try Records.documents(db, record), history: try Records.history(db, record.id),
+                surveyed: try Records.hasSurvey(db, record.id))
+    }
+
+    /// The view of an application from its parts.
+    func compose(_ record: ApplicationRecord, _ definition: ServiceDefinition, for actor: Actor, documents: [DocumentRef],
+                 history: [HistoryEntry], surveyed: Bool, prefilled: [String]? = nil) -> ApplicationView {
         let flow = workflow(record, definition)
         return ApplicationView(
             tracking_number: record.trackingNumber, citizen: record.citizen, service: record.service,
             service_version: record.serviceVersion, service_name: definition.name, agency: definition.agency,
             also_involves: definition.also_involves, region: record.region, site: record.site, state: record.state,
             version: record.version, paused: definition.workflow.isPaused(record.state), terminal: flow.isTerminal,
-            form: record.form, documents: try Records.documents(db, record), claimed_by: record.claimedBy, output: record.output,
+            form: record.form, documents: documents, claimed_by: record.claimedBy, output: record.output,
             sla: record.sla, submitted_at: record.submittedAt, updated_at: record.updatedAt,
-            allowed_actions: flow.allowedActions(for: actor), history: try Records.history(db, record.id),
-            survey_submitted: try Records.hasSurvey(db, record.id), prefilled: prefilled)
+            allowed_actions: flow.allowedActions(for: actor), history: history, survey_submitted: surveyed, prefilled: prefilled)
     }
 
     /// A canonical tracking number, or `invalid_argument` naming `tracking_number`.

@@ -101,6 +101,9 @@ public final class CatalogLink: Sendable {
 
     static func key(_ service: String, _ part: some CustomStringConvertible) -> String { service + "\u{1F}" + part.description }
 
+    /// The cache key of a definition: its id and version.
+    static func key(_ definition: ServiceDefinition) -> String { key(definition.id, definition.version ?? 1) }
+
     struct ServiceQuery: Codable, Sendable {
         var id: String
         var version: Int?

@@ -11,6 +11,18 @@ struct PreparedDocument: Sendable {
     /// The bytes of a new upload; nil for a vault reference.
     var upload: [UInt8]?
     var name: String?
+    var size: Int
+
+    func reference(_ requirement: String) -> DocumentRef {
+        DocumentRef(requirement: requirement, vault_id: vaultID, type: kind.rawValue, size: size, name: name)
+    }
+}
+
+/// What the vault knows about one of its documents.
+struct StoredDocument: Sendable {
+    var kind: DocumentKind
+    var size: Int
+    var name: String?
 }
 
 /// Works out the documents of a submission or resubmission, naming every problem by
@@ -21,9 +33,9 @@ struct DocumentPlan {
     let check: DocumentCheck
 
     /// - Parameters:
-    ///   - vault: the kinds of the citizen's vault documents named by the inputs.
+    ///   - vault: the citizen's vault documents named by the inputs.
     ///   - present: requirements already answered (a resubmission keeps its earlier documents).
-    func resolve(_ inputs: [String: DocumentInput], attachments: [[UInt8]], vault: [String: DocumentKind],
+    func resolve(_ inputs: [String: DocumentInput], attachments: [[UInt8]], vault: [String: StoredDocument],
                  present: Set<String> = []) -> (documents: [String: PreparedDocument], errors: [String: String]) {
         var documents: [String: PreparedDocument] = [:]
         var errors: [String: String] = [:]
@@ -46,7 +58,7 @@ struct DocumentPlan {
     }
 
     private func prepare(_ input: DocumentInput, _ requirement: Requirement, attachments: [[UInt8]],
-                         vault: [String: DocumentKind]) -> Result<PreparedDocument, DocumentCheck.Refusal> {
+                         vault: [String: StoredDocument]) -> Result<PreparedDocument, DocumentCheck.Refusal> {
         switch (input.attachment, input.vault_id) {
         case (let index?, nil):
             guard attachments.indices.contains(index) else {
@@ -54,12 +66,12 @@ struct DocumentPlan {
             }
             let bytes = attachments[index]
             return check.check(bytes, declaredType: input.type, fileName: input.name, accepted: requirement.types).map { kind in
-                PreparedDocument(vaultID: Vault.id(of: bytes), kind: kind, upload: bytes, name: input.name)
+                PreparedDocument(vaultID: Vault.id(of: bytes), kind: kind, upload: bytes, name: input.name, size: bytes.count)
             }
         case (nil, let id?):
-            guard let kind = vault[id] else { return .failure(.init("dokumen \(id) tidak ada di arsip Anda (not in your vault)")) }
-            guard check.accepts(kind, requirement.types) else { return .failure(check.notAccepted(requirement.types)) }
-            return .success(PreparedDocument(vaultID: id, kind: kind, upload: nil, name: nil))
+            guard let stored = vault[id] else { return .failure(.init("dokumen \(id) tidak ada di arsip Anda (not in your vault)")) }
+            guard check.accepts(stored.kind, requirement.types) else { return .failure(check.notAccepted(requirement.types)) }
+            return .success(PreparedDocument(vaultID: id, kind: stored.kind, upload: nil, name: stored.name, size: stored.size))
         default:
             return .failure(.init("isi tepat satu dari attachment atau vault_id (give attachment or vault_id)"))
         }
@@ -82,14 +94,16 @@ enum Vault {
                   SQLValue(document.name), .blob(bytes), .text(time)])
     }
 
-    /// The kinds of the citizen's documents among `ids`.
-    static func kinds(_ db: Database, citizen: String, ids: [String]) throws -> [String: DocumentKind] {
-        var kinds: [String: DocumentKind] = [:]
+    /// The citizen's documents among `ids`.
+    static func documents(_ db: Database, citizen: String, ids: [String]) throws -> [String: StoredDocument] {
+        var found: [String: StoredDocument] = [:]
         for id in Set(ids) {
-            let row = try db.queryOne("SELECT type FROM vault_documents WHERE citizen = ? AND vault_id = ?", [.text(citizen), .text(id)])
-            if let kind = row?.string("type").flatMap(DocumentKind.init(rawValue:)) { kinds[id] = kind }
+            let row = try db.queryOne("SELECT type, size, name FROM vault_documents WHERE citizen = ? AND vault_id = ?", [.text(citizen), .text(id)])
+            if let row, let kind = row.string("type").flatMap(DocumentKind.init(rawValue:)) {
+                found[id] = StoredDocument(kind: kind, size: row.int("size") ?? 0, name: row.string("name"))
+            }
         }
-        return kinds
+        return found
     }
 
     /// Links requirement → document for an application (replacing an earlier one).

@@ -41,14 +41,18 @@ extension ApplicationsService {
         let documents = try await resolveDocuments(request.documents ?? [:], definition, claims.sub, context.attachments)
         try Self.refuseIfInvalid(form: form.errors, documents: documents.errors)
 
-        let time = host.clock.now(), filled = prefilled
         let facts = SubmissionFacts(definition: definition, region: region, site: site, citizen: claims.sub, key: key,
-                                    form: form.normalized, documents: documents.documents, language: language, time: time)
-        return try await host.store.write { [self] db in
-            if let earlier = try existing(db, citizen: claims.sub, key: key, actor: actor) { return earlier }
-            let record = try insert(db, facts, traceID: context.traceID)
-            return try view(db, record, definition, for: actor, prefilled: filled)
+                                    form: form.normalized, formText: try Records.formText(form.normalized), documents: documents.documents, language: language,
+                                    time: host.clock.now(), saveDefinition: !savedDefinitions.update { $0.contains(CatalogLink.key(definition)) })
+        let filled = prefilled
+        let (view, inserted) = try await host.store.write { [self] db in
+            if let earlier = try existing(db, citizen: claims.sub, key: key, actor: actor) { return (earlier, false) }
+            let (record, entry) = try insert(db, facts, traceID: context.traceID)
+            let documents = facts.documents.sorted { $0.key < $1.key }.map { $0.value.reference($0.key) }
+            return (compose(record, definition, for: actor, documents: documents, history: [entry], surveyed: false, prefilled: filled), true)
         }
+        if inserted { savedDefinitions.update { _ = $0.insert(CatalogLink.key(definition)) } }
+        return view
     }
 
     /// The application an earlier attempt with this key created, if any.
@@ -88,9 +92,9 @@ extension ApplicationsService {
     func resolveDocuments(_ inputs: [String: DocumentInput], _ definition: ServiceDefinition, _ citizen: String,
                           _ attachments: [[UInt8]], present: Set<String> = []) async throws -> (documents: [String: PreparedDocument], errors: [String: String]) {
         let ids = inputs.values.compactMap(\.vault_id)
-        let kinds = ids.isEmpty ? [:] : try await host.store.read { db in try Vault.kinds(db, citizen: citizen, ids: ids) }
+        let stored = ids.isEmpty ? [:] : try await host.store.read { db in try Vault.documents(db, citizen: citizen, ids: ids) }
         return DocumentPlan(requirements: definition.requirements, check: documentCheck)
-            .resolve(inputs, attachments: attachments, vault: kinds, present: present)
+            .resolve(inputs, attachments: attachments, vault: stored, present: present)
     }
 
     /// One `invalid_argument` naming every bad form field (`form.KEY`) and document (`documents.KEY`).
@@ -110,14 +114,18 @@ extension ApplicationsService {
         var citizen: String
         var key: String
         var form: [String: JSONValue]
+        var formText: String
         var documents: [String: PreparedDocument]
         var language: String?
         var time: Date
+        /// Whether the definition may not be in the store yet.
+        var saveDefinition: Bool
     }
 
-    private func insert(_ db: Database, _ facts: SubmissionFacts, traceID: String?) throws -> ApplicationRecord {
+    /// Writes a new application: row, agencies, documents, first history entry, event.
+    private func insert(_ db: Database, _ facts: SubmissionFacts, traceID: String?) throws -> (ApplicationRecord, HistoryEntry) {
         let definition = facts.definition, timeText = Timestamp.format(facts.time)
-        try Records.saveDefinition(db, definition)
+        if facts.saveDefinition { try Records.saveDefinition(db, definition) }
         let date = FilingDate.local(facts.time, region: facts.region)
         var number = TrackingNumber(region: facts.region, date: date).description
         while try Records.application(db, trackingNumber: number) != nil {
@@ -130,24 +138,25 @@ extension ApplicationsService {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
             """, [.text(number), .text(facts.citizen), .text(facts.key), .text(definition.id), SQLValue(definition.version ?? 1),
                   .text(definition.agency), .text(facts.region.value), SQLValue(facts.site), .text(state),
-                  .text(try Records.formText(facts.form)), SQLValue(facts.language), .text(timeText), .text(timeText)])
+                  .text(facts.formText), SQLValue(facts.language), .text(timeText), .text(timeText)])
         let id = db.lastInsertRowID
         for agency in Set([definition.agency] + definition.also_involves) {
             try db.run("INSERT INTO application_agencies (agency, region, application_id) VALUES (?, ?, ?)",
                        [.text(agency), .text(facts.region.value), .integer(id)])
         }
         try Vault.attach(db, applicationID: id, citizen: facts.citizen, documents: facts.documents, time: timeText)
-        guard let record = try Records.application(db, trackingNumber: number) else { throw RPCError(.internal, "insert lost") }
-        try Records.appendHistory(db, application: record, entry: HistoryEntry(
+        let record = ApplicationRecord(id: id, trackingNumber: number, citizen: facts.citizen, definition: definition, region: facts.region.value,
+                                       site: facts.site, state: state, form: facts.form, language: facts.language, time: timeText)
+        let entry = try Records.appendHistory(db, application: record, entry: HistoryEntry(
             seq: 0, action: "submit", from: "", to: state, actor: facts.citizen, actor_role: "citizen", actor_agency: nil,
-            note: nil, output: nil, time: timeText), requestKey: facts.key)
+            note: nil, output: nil, time: timeText), requestKey: facts.key, first: true)
         let expiry = definition.workflow.on_sla_expiry.map { ApplicationEvents.ExpiryAction(from: $0.from, action: $0.action) }
         try Outbox.append(db, stream: stream, type: "application.submitted", data: ApplicationEvents.Submitted(
             tracking_number: number, citizen: facts.citizen, service: definition.id, service_version: definition.version ?? 1,
             region: facts.region.value, site: facts.site, agency: definition.agency, workflow: definition.workflow.id, state: state,
             sla: definition.sla, on_sla_expiry: expiry, submitted_at: timeText, language: facts.language),
             time: facts.time, traceID: traceID, subject: number)
-        return record
+        return (record, entry)
     }
 }
 
