@@ -60,6 +60,7 @@ public struct CommandContext: Sendable {
 public enum MPP {
     /// Every verb, grouped by who uses it; each group lives in its own file.
     public static let commands: [any Command] = platformCommands + catalogCommands + identityCommands + slaCommands + applicationsCommands
+        + notificationsCommands
 
     public static func main(_ words: [String]) async -> Int32 {
         guard let verb = words.first, verb != "--help", verb != "-h", verb != "help" else {
