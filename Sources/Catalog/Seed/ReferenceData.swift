@@ -85,18 +85,26 @@ struct ReferenceData: Sendable {
     var services: Services
     var details: Details
 
-    /// The folder of the shipped files.
-    static var folder: URL {
-        get throws {
-            guard let url = Bundle.module.url(forResource: "Reference", withExtension: nil) else {
-                throw CatalogError.reference("Reference folder missing from the Catalog bundle")
-            }
-            return url
+    /// The folder of the shipped files: `MPP_CATALOG_REFERENCE` if set, else the `Reference`
+    /// folder of the Catalog resource bundle (`<package>_Catalog.resources`, installed next to
+    /// the executable, or in the build folder during development).
+    static func folder(environment: Environment = Environment()) throws -> URL {
+        if let path = environment.optional("MPP_CATALOG_REFERENCE") {
+            return URL(fileURLWithPath: path, isDirectory: true)
         }
+        let beside = Bundle.main.bundleURL
+        let bundles = (try? FileManager.default.contentsOfDirectory(atPath: beside.path)) ?? []
+        if let name = bundles.first(where: { $0.hasSuffix("_Catalog.resources") }) {
+            return beside.appendingPathComponent(name).appendingPathComponent("Reference")
+        }
+        guard let url = Bundle.module.url(forResource: "Reference", withExtension: nil) else {
+            throw CatalogError.reference("Reference folder missing from the Catalog bundle; set MPP_CATALOG_REFERENCE")
+        }
+        return url
     }
 
     static func load() throws -> ReferenceData {
-        let folder = try folder
+        let folder = try folder()
         func bytes(_ name: String) throws -> [UInt8] {
             do { return Array(try Data(contentsOf: folder.appendingPathComponent(name))) } catch {
                 throw CatalogError.reference("cannot read \(name): \(error)")
