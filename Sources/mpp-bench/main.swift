@@ -28,6 +28,7 @@ do {
     if all || selected.contains("catalog") { section(try await catalogBenchmark(directory: scratch, quick: quick)) }
     if all || selected.contains("identity") { section(try await identityBenchmark(directory: scratch, quick: quick)) }
     if all || selected.contains("applications") { section(try await applicationsBenchmark(directory: scratch, quick: quick)) }
+    if all || selected.contains("notifications") { section(try await notificationsBenchmark(directory: scratch, quick: quick)) }
     if all || selected.contains("store") {
         section(["Store: group commit vs one transaction (one fsync) per write"] + (try await storeBenchmark(directory: scratch, writes: quick ? 500 : 2_000, concurrency: 64)))
     }
