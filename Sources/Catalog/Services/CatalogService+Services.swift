@@ -7,12 +7,14 @@ import Support
 extension CatalogService {
     func registerServiceMethods() {
         let methods = host.methods
-        methods.on("catalog.services.get") { [unowned self] (request: CatalogAPI.GetService, _: RequestContext) -> ServiceDefinition in
-            let service = try await self.host.store.read { try ServiceRecords.service($0, id: request.id, version: request.version) }
-            guard let service else {
-                throw RPCError(.notFound, "layanan \(request.id)\(request.version.map { " versi \($0)" } ?? "") tidak ditemukan (not found)")
+        // The stored JSON of a version is the reply: no decoding, no encoding.
+        methods.register("catalog.services.get") { [unowned self] _, body in
+            let fields = try RequestFields(body)
+            let id = try fields.string("id", required: true) ?? "", version = try fields.int("version")
+            guard let json = try await self.host.store.read({ try ServiceRecords.serviceJSON($0, id: id, version: version) }) else {
+                throw RPCError(.notFound, "layanan \(id)\(version.map { " versi \($0)" } ?? "") tidak ditemukan (not found)")
             }
-            return service
+            return Outcome(body: Array(json.utf8))
         }
         methods.on("catalog.services.versions") { [unowned self] (request: CatalogAPI.GetService, _: RequestContext) in
             let versions = try await self.host.store.read { try ServiceRecords.versions($0, id: request.id) }

@@ -14,13 +14,15 @@ enum ServiceRecords {
 
     /// A version of a service (the current one when `version` is nil).
     static func service(_ db: Database, id: String, version: Int? = nil) throws -> ServiceDefinition? {
-        let row = try version.map {
-            try db.queryOne("SELECT definition FROM service_versions WHERE id = ? AND version = ?", [.text(id), .integer(Int64($0))])
-        } ?? db.queryOne("""
-            SELECT v.definition FROM services s JOIN service_versions v ON v.id = s.id AND v.version = s.version WHERE s.id = ?
-            """, [.text(id)])
-        guard let text = row?.string("definition") else { return nil }
-        return try JSON.decode(ServiceDefinition.self, from: Array(text.utf8))
+        try serviceJSON(db, id: id, version: version).map { try JSON.decode(ServiceDefinition.self, from: Array($0.utf8)) }
+    }
+
+    /// The stored JSON of a version of a service (the current one when `version` is nil).
+    static func serviceJSON(_ db: Database, id: String, version: Int? = nil) throws -> String? {
+        try db.queryOne("""
+            SELECT definition FROM service_versions
+            WHERE id = ?1 AND version = COALESCE(?2, (SELECT version FROM services WHERE id = ?1))
+            """, [.text(id), version.map { .integer(Int64($0)) } ?? .null])?.string("definition")
     }
 
     /// Versions of a service, oldest first.
