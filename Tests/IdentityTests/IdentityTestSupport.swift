@@ -84,15 +84,17 @@ struct IdentityStack: Sendable {
     }
 
     /// Sends one request; the outcome, error replies included.
-    func send<Body: Encodable>(_ method: String, _ body: Body, token: String? = nil, key: String? = nil) async throws -> Outcome {
-        try await rpc.send(to: endpoint, method: method, metadata: RequestMetadata(token: token, idempotencyKey: key),
-                           body: try JSON.encode(body), timeout: .seconds(10))
+    /// - Parameter client: another client than the stack's own (e.g. one with a CURVE key).
+    func send<Body: Encodable>(_ method: String, _ body: Body, token: String? = nil, key: String? = nil,
+                               via client: RPCClient? = nil) async throws -> Outcome {
+        try await (client ?? rpc).send(to: endpoint, method: method, metadata: RequestMetadata(token: token, idempotencyKey: key),
+                                       body: try JSON.encode(body), timeout: .seconds(10))
     }
 
     /// Sends one request and decodes its result; fails the test on an error reply.
     func call<Body: Encodable, Result: Decodable>(_ method: String, _ body: Body, token: String? = nil, key: String? = nil,
-                                                  as: Result.Type = Result.self) async throws -> Result {
-        let outcome = try await send(method, body, token: token, key: key)
+                                                  via client: RPCClient? = nil, as: Result.Type = Result.self) async throws -> Result {
+        let outcome = try await send(method, body, token: token, key: key, via: client)
         if let error = outcome.error { throw error }
         return try JSON.decode(Result.self, from: outcome.body)
     }
