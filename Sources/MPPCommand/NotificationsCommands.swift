@@ -14,10 +14,7 @@ struct NotificationsCommand: Command {
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
         if arguments.positional.first == "read" {
-            let words = arguments.positional.dropFirst()
-            let ids = words.compactMap { Int64($0) }
-            guard !ids.isEmpty, ids.count == words.count else { throw UsageError("read needs notification ids (numbers)") }
-            let reply = try await context.request("notifications.read", MarkRead(ids: ids), arguments, mutating: true)
+            let reply = try await context.request("notifications.read", MarkRead(ids: try ids(arguments)), arguments, mutating: true)
             context.emit(reply) { "\(reply["updated"]?.intValue ?? 0) ditandai dibaca (marked read); \(reply["unread"]?.intValue ?? 0) belum dibaca (unread)" }
             return 0
         }
@@ -48,10 +45,8 @@ struct DeadLettersCommand: Command {
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
         if arguments.positional.first == "retry" {
-            let words = arguments.positional.dropFirst()
-            let ids = words.compactMap { Int64($0) }
-            guard !ids.isEmpty, ids.count == words.count else { throw UsageError("retry needs notification ids (numbers)") }
-            let reply = try await context.request("notifications.dead_letters.retry", RetryDeadLetters(ids: ids), arguments, mutating: true)
+            let reply = try await context.request("notifications.dead_letters.retry", RetryDeadLetters(ids: try ids(arguments)), arguments,
+                                                  mutating: true)
             context.emit(reply) { "\(reply["requeued"]?.intValue ?? 0) kembali ke antrean (back in the queue)" }
             return 0
         }
@@ -88,4 +83,12 @@ private func number(_ arguments: Arguments, _ name: String) throws -> Int? {
     guard let text = arguments.option(name) else { return nil }
     guard let value = Int(text) else { throw UsageError("--\(name) must be a whole number") }
     return value
+}
+
+/// The notification ids after the subcommand word, or a usage error.
+private func ids(_ arguments: Arguments) throws -> [Int64] {
+    let words = arguments.positional.dropFirst()
+    let ids = words.compactMap { Int64($0) }
+    guard !ids.isEmpty, ids.count == words.count else { throw UsageError("\(arguments.positional[0]) needs notification ids (numbers)") }
+    return ids
 }

@@ -73,6 +73,17 @@ struct JobQueue: Sendable {
         return claimed
     }
 
+    /// Whether any job a claim could take is due (a cheap read before taking the writer).
+    func hasDue(_ db: Database, _ request: ClaimJobs, channels: [String], now: Date) throws -> Bool {
+        for lane in request.lanes ?? Lane.allCases {
+            for channel in channels {
+                if try db.queryOne("SELECT 1 AS due FROM jobs WHERE state = 'pending' AND route = ? AND lane = ? AND due_at <= ? LIMIT 1",
+                                   [.text(channel), .integer(Int64(lane.rank)), .real(now.timeIntervalSince1970)]) != nil { return true }
+            }
+        }
+        return false
+    }
+
     /// Records a worker's report and moves the job on: delivered, back to the queue with
     /// backoff, or to the dead letters.
     func complete(_ db: Database, _ report: CompleteJob, now: Date, traceID: String?) throws -> JobState {

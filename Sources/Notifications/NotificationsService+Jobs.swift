@@ -11,6 +11,8 @@ extension NotificationsService {
             try requireWorker(context)
             let channels = try validated(request)
             let queue = queue, now = now, trace = context.traceID
+            // Polling workers mostly find nothing: look on a reader first, take the writer only for work.
+            guard try await host.store.read({ try queue.hasDue($0, request, channels: channels, now: now) }) else { return ClaimedJobs(jobs: []) }
             let jobs = try await host.store.write { try queue.claim($0, request, channels: channels, now: now, traceID: trace) }
             if !jobs.isEmpty { host.metrics.increment("notifications.jobs_claimed", by: jobs.count) }
             return ClaimedJobs(jobs: jobs)

@@ -15,7 +15,6 @@ public final class NotifyWorker: Sendable {
     private let stopping = Mutexed(false)
     private let active = Mutexed(0)
     private let slots = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    private let claims = Mutexed<UInt64>(0)
 
     public init(configuration: WorkerConfiguration, client: ServiceClient, channels: [String: any DeliveryChannel],
                 logger: Logger, metrics: Metrics = Metrics()) {
@@ -84,11 +83,11 @@ public final class NotifyWorker: Sendable {
     }
 
     func claim() async throws -> [WorkerJob] {
-        let number = claims.update { value -> UInt64 in value += 1; return value }
         let request = ClaimRequest(worker: configuration.name, lanes: configuration.lanes, channels: configuration.channels.filter { channels[$0] != nil },
                                    max: configuration.batch, lease_ms: configuration.leaseMilliseconds)
-        let options = CallOptions(idempotencyKey: "claim-\(configuration.name)-\(number)-\(UInt32.random(in: 0...UInt32.max))",
-                                  timeout: .seconds(5))
+        // No idempotency key and no resend on timeout: a claim whose reply is lost only leaves its
+        // jobs to come back when their lease runs out, and polling claims are not worth remembering.
+        let options = CallOptions(timeout: .seconds(5), retryOnTimeout: false)
         let reply = try await client.call("notifications.jobs.claim", request, as: ClaimReply.self, options: options)
         if !reply.jobs.isEmpty { metrics.increment("worker.claimed", by: reply.jobs.count) }
         return reply.jobs
