@@ -16,17 +16,14 @@ extension CatalogService {
             guard let region = self.regions.region(code, historical: try request.bool("historical") ?? false) else {
                 throw RPCError(.notFound, "wilayah \(code) tidak dikenal (unknown region)")
             }
-            return Outcome(body: JSONWriter.write(region.json))
+            return Outcome(body: region.jsonBytes)
         }
         // In memory too, but a page may hold 1,000 regions: written off the I/O thread.
         methods.register("catalog.regions.list") { [unowned self] _, body in
             let fields = try RequestFields(body)
             let page = try self.list(CatalogAPI.ListRegions(parent: try fields.string("parent"), level: try fields.choice("level", RegionLevel.self),
                                                            page: try fields.int("page"), page_size: try fields.int("page_size")))
-            return Outcome(body: JSONWriter.write([
-                "regions": .array(page.regions.map(\.json)), "page": .number(Double(page.page)),
-                "page_size": .number(Double(page.page_size)), "total": .number(Double(page.total)),
-            ]))
+            return Outcome(body: Region.pageBytes(page))
         }
         methods.on("catalog.regions.search") { [unowned self] (request: CatalogAPI.SearchRegions, _: RequestContext) in
             try await self.search(request)

@@ -59,17 +59,51 @@ struct RequestFields {
 }
 
 extension Region {
-    /// The same JSON as `Codable` gives (nil members left out).
-    var json: JSONValue {
-        var members: [String: JSONValue] = [
-            "code": .string(code), "name": .string(name), "level": .string(level.rawValue), "province": .string(province),
-            "timezone": .string(timezone), "zone": .string(zone.rawValue), "historical": .bool(historical),
-        ]
-        if let parent { members["parent"] = .string(parent) }
-        if let province_name { members["province_name"] = .string(province_name) }
-        if let regency { members["regency"] = .string(regency) }
-        if let last_listed { members["last_listed"] = .number(Double(last_listed)) }
-        return .object(members)
+    /// The same JSON as `Codable` gives (sorted keys, nil members left out), written straight
+    /// to bytes: this is the reply of every region lookup.
+    var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        var first = true
+        func key(_ name: String) {
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            JSONWriter.appendString(name, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        func text(_ name: String, _ value: String?) {
+            guard let value else { return }
+            key(name)
+            JSONWriter.appendString(value, to: &out)
+        }
+        text("code", code)
+        key("historical")
+        out += historical ? Array("true".utf8) : Array("false".utf8)
+        if let last_listed {
+            key("last_listed")
+            out += Array(String(last_listed).utf8)
+        }
+        text("level", level.rawValue)
+        text("name", name)
+        text("parent", parent)
+        text("province", province)
+        text("province_name", province_name)
+        text("regency", regency)
+        text("timezone", timezone)
+        text("zone", zone.rawValue)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// `{"page","page_size","regions":[…],"total"}` of `catalog.regions.list`.
+    static func pageBytes(_ page: CatalogAPI.RegionPage) -> [UInt8] {
+        var out = Array("{\"page\":\(page.page),\"page_size\":\(page.page_size),\"regions\":[".utf8)
+        for (index, region) in page.regions.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += region.jsonBytes
+        }
+        out += Array("],\"total\":\(page.total)}".utf8)
+        return out
     }
 }
 
