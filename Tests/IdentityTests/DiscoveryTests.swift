@@ -22,10 +22,12 @@ struct DiscoveryTests {
     @Test func anotherServiceFollowsIdentityThroughTheRegistry() async throws {
         let folder = temporaryFolder("mpp-identity-discovery")
         var hosts: [ServiceHost] = []
+        var services: [any Sendable] = []  // handlers hold their service unowned: keep them until the hosts stop
         defer {
-            let started = hosts
+            let started = hosts, running = services
             Task {
                 for host in started.reversed() { await host.shutdown() }
+                withExtendedLifetime(running) {}
                 try? FileManager.default.removeItem(atPath: folder)
             }
         }
@@ -37,13 +39,13 @@ struct DiscoveryTests {
 
         let catalogHost = try await Self.host(CatalogService.name, registry: registryEndpoint, folder: folder + "/catalog",
                                               migrations: CatalogSchema.migrations)
-        let catalog = try await CatalogService(host: catalogHost, followIdentity: false)
+        services.append(try await CatalogService(host: catalogHost, followIdentity: false))
         try await catalogHost.start()
         hosts.append(catalogHost)
 
         let identityHost = try await Self.host(IdentityService.name, registry: registryEndpoint, folder: folder + "/identity",
                                                migrations: IdentitySchema.migrations)
-        let identity = try await IdentityService(host: identityHost, settings: try IdentitySettings.fromEnvironment(testEnvironment(folder)))
+        services.append(try await IdentityService(host: identityHost, settings: try IdentitySettings.fromEnvironment(testEnvironment(folder))))
         try await identityHost.start()
         hosts.append(identityHost)
 
@@ -76,6 +78,5 @@ struct DiscoveryTests {
         }
         #expect(refused)
         #expect(citizen.nik == "3273011501900001")
-        withExtendedLifetime((catalog, identity)) {}
     }
 }
