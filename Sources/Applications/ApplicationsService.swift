@@ -29,6 +29,7 @@ public final class ApplicationsService: Sendable {
         catalog = CatalogLink(client: host.client, clock: host.clock, ttl: TimeInterval(settings.catalogCacheSeconds))
         documentCheck = DocumentCheck(maxBytes: settings.maxDocumentBytes)
         try await Outbox.install(in: host.store)
+        host.hold(self)
         registerSubmit()
         registerTransitions()
         registerQueries()

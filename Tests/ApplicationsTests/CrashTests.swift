@@ -4,68 +4,6 @@ import Foundation
 import ServiceKit
 import Support
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A built executable next to the test runner (`swift build --build-tests` builds both into the
-/// same folder; `MPP_BIN_DIR` overrides).
-func executable(_ name: String) throws -> String {
-    var folders: [String] = []
-    if let override = ProcessInfo.processInfo.environment["MPP_BIN_DIR"], !override.isEmpty { folders.append(override) }
-    if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-        folders.append((runner as NSString).deletingLastPathComponent)
-    }
-    guard let folder = folders.first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/" + name) }) else {
-        throw RPCError(.failedPrecondition, "\(name) not built next to the test runner: swift build --build-tests first")
-    }
-    return folder + "/" + name
-}
-
-/// The `mpp-applications` executable as a child process.
-final class ApplicationsProcess: @unchecked Sendable {
-    let process = Process()
-    let instance: String
-
-    /// Starts it on `data` with the platform's registry, logs in `data/…log`.
-    init(platform: Platform, data: String, instance: String) throws {
-        self.instance = instance
-        process.executableURL = URL(fileURLWithPath: try executable("mpp-applications"))
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MPP_") }
-        environment.merge(hostEnvironment(data, registry: platform.registryEndpoint, ["MPP_INSTANCE": instance])) { $1 }
-        process.environment = environment
-        let log = data + "/\(instance)-\(UUID().uuidString.prefix(6)).log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardError = process.standardOutput
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    func kill() {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    /// Its rpc endpoint once it has registered and trusts identity's keys.
-    func endpoint(_ platform: Platform, probe: Person) async throws -> String {
-        let found = Mutexed<String?>(nil)
-        let ready = await within(.seconds(20)) {
-            guard process.isRunning else { return true }
-            let lookup = try? await platform.rpc.send(to: platform.registryEndpoint, method: "registry.lookup",
-                                                      body: try JSON.encode(["service": "applications"]), timeout: .seconds(1))
-            let instances = lookup.flatMap { try? JSONParser.parse($0.body)["instances"]?.arrayValue } ?? []
-            guard let rpc = instances.first(where: { $0["instance"]?.stringValue == instance })?["rpc"]?.stringValue else { return false }
-            let answer = try? await platform.rpc.send(to: rpc, method: "applications.mine", metadata: RequestMetadata(token: probe.token),
-                                                      body: Array("{}".utf8), timeout: .seconds(1))
-            guard let answer, !answer.isError else { return false }
-            found.set(rpc)
-            return true
-        }
-        guard ready, process.isRunning, let found = found.get() else { throw RPCError(.unavailable, "mpp-applications \(instance) did not come up") }
-        return found
-    }
-}
 
 /// A crash (SIGKILL) of the applications executable between requests, and in the middle of
 /// them, loses no accepted application and no event: restart on the same data and compare.
@@ -80,7 +18,7 @@ final class ApplicationsProcess: @unchecked Sendable {
         let officer = try await Scenario(platform, helper).staff(.officer, agency: "disdukcapil")
         let instance = "applications-crash-\(UUID().uuidString.prefix(8))"
 
-        var child = try ApplicationsProcess(platform: platform, data: data, instance: instance)
+        var child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, extra: ["MPP_INSTANCE": instance])
         defer { child.kill() }
         var story = try await remote(platform, child, citizen)
         var accepted: [String: String] = [:]  // idempotency key → tracking number
@@ -90,13 +28,13 @@ final class ApplicationsProcess: @unchecked Sendable {
         }
         let verified = try #require(accepted.values.first)
         _ = try await story.act(verified, "verify", by: officer)
-        let before = try await events(story)
+        let before = try await story.events()
 
         // Between two requests.
         child.kill()
-        child = try ApplicationsProcess(platform: platform, data: data, instance: instance)
+        child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, extra: ["MPP_INSTANCE": instance])
         story = try await remote(platform, child, citizen)
-        #expect(try await events(story).prefix(before.count) == before[...])
+        #expect(try await story.events().prefix(before.count) == before[...])
         for (_, number) in accepted { #expect(try await story.get(number, as: citizen).tracking_number == number) }
         #expect(try await story.get(verified, as: citizen).state == "verified")
 
@@ -116,7 +54,7 @@ final class ApplicationsProcess: @unchecked Sendable {
         }
         for case let (key, number?) in replies { accepted[key] = number }
         #expect(replies.count == keys.count)
-        child = try ApplicationsProcess(platform: platform, data: data, instance: instance)
+        child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, extra: ["MPP_INSTANCE": instance])
         story = try await remote(platform, child, citizen)
         for (key, number) in accepted { #expect(try await story.applyForKTP(citizen, key: key).tracking_number == number) }
         for key in keys where accepted[key] == nil { accepted[key] = try await story.applyForKTP(citizen, key: key).tracking_number }
@@ -124,22 +62,21 @@ final class ApplicationsProcess: @unchecked Sendable {
         // One application per key, one `application.submitted` per application, no gaps.
         let mine: ApplicationPage = try await story.call("applications.mine", MineRequest(limit: 200), as: citizen, key: nil)
         #expect(Set(mine.items.map(\.tracking_number)) == Set(accepted.values) && mine.items.count == accepted.count)
-        let after = try await events(story)
+        let after = try await story.events()
         #expect(after.map(\.seq) == Array(1...Int64(after.count)))
         let submitted = after.filter { $0.topic == "application.submitted" }.compactMap { $0.event.subject }
         #expect(submitted.sorted() == accepted.values.sorted())
         #expect(after.prefix(before.count) == before[...])
     }
 
-    /// A scenario calling the child.
-    private func remote(_ platform: Platform, _ child: ApplicationsProcess, _ probe: Person) async throws -> Scenario {
-        Scenario(platform, endpoint: try await child.endpoint(platform, probe: probe))
-    }
-
-    private func events(_ story: Scenario) async throws -> [EventsReadReply.Item] {
-        let outcome = try await story.send("events.read", EventsReadRequest(after: 0, limit: 1_000), as: nil, key: nil)
-        if let error = outcome.error { throw error }
-        return try EventsReadReply(bytes: outcome.body).events
+    /// A scenario calling the child, once it serves and trusts identity's keys.
+    private func remote(_ platform: Platform, _ child: ServiceProcess, _ probe: Person) async throws -> Scenario {
+        let story = Scenario(platform, endpoint: try await child.serving())
+        let ready = await within(.seconds(20)) {
+            (try? await story.send("applications.mine", MineRequest(), as: probe, key: nil).isError) == false
+        }
+        guard ready else { throw RPCError(.unavailable, "mpp-applications does not accept tokens yet") }
+        return story
     }
 }
 

@@ -16,7 +16,27 @@ import Testing
         let platform = try await Platform.shared.value
         let applications = try await RunningApplications.start(platform)
         defer { Task { await applications.stop() } }
-        let story = Scenario(platform, applications)
+        try await journey(Scenario(platform, applications))
+    }
+
+    /// The same story with every service a real executable: `mpp-registry`, `mpp-catalog`,
+    /// `mpp-identity`, `mpp-applications`.
+    @Test func theSameStoryWithTheRealExecutables() async throws {
+        let platform = try await Platform.executables()
+        defer { Task { await platform.stop() } }
+        let applications = try ServiceProcess("mpp-applications", data: platform.folder + "/applications", registry: platform.registryEndpoint)
+        defer { _ = applications.stop() }
+        let story = Scenario(platform, endpoint: try await applications.serving())
+        let ops = Person(sub: "ops", token: platform.opsToken)
+        #expect(await within { (try? await story.send("applications.mine", MineRequest(), as: ops, key: nil))?.error?.code == .permissionDenied })
+        let number = try await journey(story)
+        // Registered like every service: discovery finds it.
+        let tracked = try await story.stack.client.call("applications.track", TrackingRef(tracking_number: number), as: TrackView.self)
+        #expect(tracked.status == "completed")
+    }
+
+    @discardableResult
+    func journey(_ story: Scenario) async throws -> String {
         let citizen = try await story.citizen()
         let officer = try await story.staff(.officer, agency: "disdukcapil")
         let supervisor = try await story.staff(.supervisor, agency: "disdukcapil")
@@ -75,9 +95,10 @@ import Testing
         #expect(audit.ok && audit.entries == 8)
 
         // Every step went out as an event, in order.
-        let events = try await applications.host.store.read { db in try Outbox.read(db, after: 0, limit: 100) }
+        let events = try await story.events().filter { $0.event.subject == number }
         #expect(events.map(\.topic) == ["application.submitted"] + Array(repeating: "application.status_changed", count: 7) + ["survey.submitted"])
-        let last = try CloudEvent(bytes: events[7].event).decodeData(ApplicationEvents.StatusChanged.self)
+        let last = try events[7].event.decodeData(ApplicationEvents.StatusChanged.self)
         #expect(last.from == "approved" && last.to == "completed" && last.terminal && last.agency == "disdukcapil" && last.citizen == citizen.sub)
+        return number
     }
 }

@@ -44,6 +44,8 @@ final class Platform: Sendable {
     private let hosts: [ServiceHost]
     /// The services answer through `[unowned self]` handlers: they must outlive the platform.
     private let services: [any Sendable]
+    /// Executables of a deployed platform.
+    private let children: [ServiceProcess]
 
     /// One platform for the whole test process (seeding the catalog takes a while).
     static let shared = Task<Platform, any Error> { try await Platform.start() }
@@ -91,16 +93,43 @@ final class Platform: Sendable {
                         services: [registryService, catalogService, identityService])
     }
 
-    private init(folder: String, registry: String, ops: String, hosts: [ServiceHost], services: [any Sendable]) {
+    private init(folder: String, registry: String, ops: String, hosts: [ServiceHost], services: [any Sendable],
+                 children: [ServiceProcess] = []) {
         self.services = services
+        self.children = children
         self.folder = folder
         registryEndpoint = registry
         opsToken = ops
         self.hosts = hosts
     }
 
-    /// Publishes an `sla.*` event as the sla service would.
+    /// The real executables: `mpp-registry`, `mpp-catalog`, `mpp-identity` (with an ops account
+    /// bootstrapped in its data folder first), each a child process on ephemeral ports.
+    static func executables() async throws -> Platform {
+        let folder = scratchFolder("mpp-applications-deployed")
+        let registry = try ServiceProcess("mpp-registry", data: folder + "/registry", registry: "tcp://127.0.0.1:9")
+        let endpoint = try await registry.serving()
+        _ = try await IdentityBootstrap.createOperator(dataDirectory: folder + "/identity", username: opsUsername, name: "Operator Uji",
+                                                      password: opsPassword, force: false, parameters: .minimum)
+        let children = [registry, try ServiceProcess("mpp-catalog", data: folder + "/catalog", registry: endpoint),
+                        try ServiceProcess("mpp-identity", data: folder + "/identity", registry: endpoint)]
+        for child in children { _ = try await child.serving() }
+        let stack = ClientStack(registries: [endpoint], keys: nil, logger: Logger(service: "test", level: .error, sink: .memory()))
+        let ops = Mutexed<String?>(nil)
+        _ = await within(.seconds(20)) {
+            let pair = try? await stack.client.call("identity.login", LoginRequest(username: opsUsername, password: opsPassword),
+                                                    as: TokenPair.self, options: CallOptions(timeout: .seconds(2), attempts: 1))
+            ops.set(pair?.access_token)
+            return pair != nil
+        }
+        await stack.rpc.shutdown()
+        guard let token = ops.get() else { throw RPCError(.unavailable, "identity did not let ops log in") }
+        return Platform(folder: folder, registry: endpoint, ops: token, hosts: [], services: [], children: children)
+    }
+
+    /// Publishes an `sla.*` event as the sla service would (in-process platforms only).
     func publishSLA<Data: Encodable & Sendable>(_ type: String, _ data: Data, subject: String) async throws {
+        guard hosts.count > 3 else { throw RPCError(.failedPrecondition, "no sla stream in this platform") }
         let sla = hosts[3]
         try await sla.store.write { db in
             try Outbox.append(db, stream: "sla", type: type, data: data, time: Date(), subject: subject)
@@ -122,6 +151,7 @@ final class Platform: Sendable {
 
     /// Shuts every host down (newest first) and removes the data.
     func stop() async {
+        for child in children.reversed() { _ = child.stop() }
         for host in hosts.reversed() { await host.shutdown() }
         await rpc.shutdown()
         try? FileManager.default.removeItem(atPath: folder)

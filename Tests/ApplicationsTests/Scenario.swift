@@ -126,6 +126,13 @@ struct Scenario: Sendable {
                                                                     expected_version: expected), as: person)
     }
 
+    /// The applications service's event stream so far (`events.read`).
+    func events() async throws -> [EventsReadReply.Item] {
+        let outcome = try await send("events.read", EventsReadRequest(after: 0, limit: 1_000), as: nil, key: nil)
+        if let error = outcome.error { throw error }
+        return try EventsReadReply(bytes: outcome.body).events
+    }
+
     func get(_ number: String, as person: Person) async throws -> ApplicationView {
         try await call("applications.get", TrackingRef(tracking_number: number), as: person, key: nil)
     }
