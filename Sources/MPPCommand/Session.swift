@@ -101,6 +101,10 @@ enum SessionToken {
             } catch let error as RPCError where error.code == .unauthenticated {
                 Session.remove(environment)
                 throw UsageError("your session has ended (\(error.message)): mpp login")
+            } catch {
+                // Identity unreachable: send the old token and let the service answer (public
+                // methods still work; others say the token expired).
+                return current.access_token
             }
             current = Session(pair, name: current.name)
             try current.save(environment)
