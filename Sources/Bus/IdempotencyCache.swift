@@ -22,12 +22,16 @@ public final class IdempotencyCache: Sendable {
     }
 
     private let memory = Mutex<[String: Remembered]>([:])
+    /// At most this many keys are remembered in memory (older results still answer from the store).
+    private let memoryCapacity: Int
     private let store: Store?
     private let window: TimeInterval
     private let clock: any Clock
 
-    public init(store: Store?, window: TimeInterval = 24 * 3600, clock: any Clock = SystemClock()) async throws {
+    public init(store: Store?, window: TimeInterval = 24 * 3600, clock: any Clock = SystemClock(),
+                memoryCapacity: Int = 100_000) async throws {
         self.store = store
+        self.memoryCapacity = memoryCapacity
         self.window = window
         self.clock = clock
         if let store {
@@ -52,6 +56,7 @@ public final class IdempotencyCache: Sendable {
             if let existing = table[slot], existing.expiresAt > now {
                 return Self.decide(existing.method, existing.fingerprint, existing.outcome, method, fingerprint)
             }
+            if table.count >= memoryCapacity { Self.evict(&table, now: now, keep: memoryCapacity / 2) }
             table[slot] = Remembered(method: method, fingerprint: fingerprint, outcome: nil, expiresAt: now + window)
             return nil
         }
@@ -104,6 +109,15 @@ public final class IdempotencyCache: Sendable {
         _ = try? await store?.write { db in
             try db.run("DELETE FROM bus_idempotency WHERE expires_at <= ?", [.real(now.timeIntervalSince1970)])
         }
+    }
+
+    /// Makes room: drops expired entries, then the finished ones that expire soonest. Requests
+    /// still in flight are kept (their duplicates must keep getting `aborted`).
+    private static func evict(_ table: inout [String: Remembered], now: Date, keep: Int) {
+        table = table.filter { $0.value.expiresAt > now || $0.value.outcome == nil }
+        guard table.count > keep else { return }
+        let finished = table.filter { $0.value.outcome != nil }.sorted { $0.value.expiresAt < $1.value.expiresAt }
+        for (slot, _) in finished.prefix(table.count - keep) { table.removeValue(forKey: slot) }
     }
 
     static let transient: Set<ErrorCode> = [.unavailable, .deadlineExceeded, .internal, .aborted, .resourceExhausted]

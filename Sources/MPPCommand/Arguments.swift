@@ -5,7 +5,7 @@ public struct Arguments: Sendable {
     private var flags: Set<String> = []
 
     /// - Parameter switches: option names that take no value (e.g. "json", "help").
-    public init(_ words: [String], switches: Set<String> = ["json", "help", "force"]) throws {
+    public init(_ words: [String], switches: Set<String> = ["json", "help", "force", "password-stdin", "csv"]) throws {
         var index = 0
         while index < words.count {
             let word = words[index]

@@ -82,6 +82,7 @@ public struct ServiceConfiguration: Sendable {
 /// Every bad configuration variable, reported together.
 public struct ConfigurationProblems: Error, CustomStringConvertible {
     public let problems: [ConfigurationError]
+    public init(problems: [ConfigurationError]) { self.problems = problems }
     public var description: String { "configuration: " + problems.map(\.description).joined(separator: "; ") }
 }
 
