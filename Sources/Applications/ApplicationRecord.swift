@@ -38,7 +38,7 @@ struct ApplicationRecord: Sendable {
         site = row.string("site")
         state = row.string("state") ?? ""
         version = row.int("version") ?? 1
-        form = (try? JSON.decode([String: JSONValue].self, from: Array((row.string("form") ?? "{}").utf8))) ?? [:]
+        form = (try? JSONParser.parse(Array((row.string("form") ?? "{}").utf8)))?.objectValue ?? [:]
         claimedBy = row.string("claimed_by")
         output = row.string("output")
         language = row.string("language")
@@ -158,7 +158,7 @@ enum Records {
                    [.text(definition.id), SQLValue(definition.version ?? 1), .text(text)])
     }
 
-    static func formText(_ form: [String: JSONValue]) throws -> String {
-        String(decoding: try JSON.encode(form), as: UTF8.self)
+    static func formText(_ form: [String: JSONValue]) -> String {
+        String(decoding: JSONWriter.write(.object(form)), as: UTF8.self)
     }
 }

@@ -21,9 +21,31 @@ extension ApplicationsService {
         let claims = try host.auth.require(context, [.citizen])
         let key = try Self.requestKey(context)
         let actor = Actor(claims)
-        if let earlier = try await host.store.read({ [self] db in try existing(db, citizen: claims.sub, key: key, actor: actor) }) {
-            return earlier
+        let facts: SubmissionFacts, prefilled: [String]
+        do {
+            (facts, prefilled) = try await prepare(request, context, claims: claims, key: key)
+        } catch {
+            // A retry whose first attempt was accepted gets that application, even if the same
+            // request would not pass today (the catalog changed meanwhile, the token expired…).
+            let earlier = try await host.store.read { [self] db in try existing(db, citizen: claims.sub, key: key, actor: actor) }
+            if let earlier { return earlier }
+            throw error
         }
+        let definition = facts.definition
+        let filled = prefilled
+        let (view, inserted) = try await host.store.write { [self] db in
+            if let earlier = try existing(db, citizen: claims.sub, key: key, actor: actor) { return (earlier, false) }
+            let (record, entry) = try insert(db, facts, traceID: context.traceID)
+            let documents = facts.documents.sorted { $0.key < $1.key }.map { $0.value.reference($0.key) }
+            return (compose(record, definition, for: actor, documents: documents, history: [entry], surveyed: false, prefilled: filled), true)
+        }
+        if inserted { savedDefinitions.update { _ = $0.insert(CatalogLink.key(definition)) } }
+        return view
+    }
+
+    /// Everything checked about a submission (every problem at once), and the pre-filled fields.
+    private func prepare(_ request: SubmitApplication, _ context: RequestContext, claims: AccessClaims,
+                         key: String) async throws -> (SubmissionFacts, [String]) {
         guard let region = RegionCode(request.region), region.level == .regency else {
             throw RPCError.invalid(["region": "harus kode kab/kota NN.NN, contoh 32.73 (must be a regency/city code)"])
         }
@@ -40,19 +62,11 @@ extension ApplicationsService {
         let form = try await check(values, definition)
         let documents = try await resolveDocuments(request.documents ?? [:], definition, claims.sub, context.attachments)
         try Self.refuseIfInvalid(form: form.errors, documents: documents.errors)
-
         let facts = SubmissionFacts(definition: definition, region: region, site: site, citizen: claims.sub, key: key,
-                                    form: form.normalized, formText: try Records.formText(form.normalized), documents: documents.documents, language: language,
-                                    time: host.clock.now(), saveDefinition: !savedDefinitions.update { $0.contains(CatalogLink.key(definition)) })
-        let filled = prefilled
-        let (view, inserted) = try await host.store.write { [self] db in
-            if let earlier = try existing(db, citizen: claims.sub, key: key, actor: actor) { return (earlier, false) }
-            let (record, entry) = try insert(db, facts, traceID: context.traceID)
-            let documents = facts.documents.sorted { $0.key < $1.key }.map { $0.value.reference($0.key) }
-            return (compose(record, definition, for: actor, documents: documents, history: [entry], surveyed: false, prefilled: filled), true)
-        }
-        if inserted { savedDefinitions.update { _ = $0.insert(CatalogLink.key(definition)) } }
-        return view
+                                    form: form.normalized, formText: Records.formText(form.normalized), documents: documents.documents,
+                                    language: language, time: host.clock.now(),
+                                    saveDefinition: !savedDefinitions.update { $0.contains(CatalogLink.key(definition)) })
+        return (facts, prefilled)
     }
 
     /// The application an earlier attempt with this key created, if any.

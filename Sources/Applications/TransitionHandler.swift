@@ -76,7 +76,7 @@ extension ApplicationsService {
     func recordTransition(_ db: Database, _ record: ApplicationRecord, _ change: ApplicationWorkflow.Transition, revision: Revision? = nil,
                 requestKey: String?, time: Date, traceID: String?) throws -> ApplicationRecord {
         let timeText = Timestamp.format(time)
-        let form = try revision.map { try Records.formText($0.form) }
+        let form = revision.map { Records.formText($0.form) }
         let changed = try db.run("""
             UPDATE applications SET state = ?, terminal = ?, version = version + 1, output = COALESCE(?, output),
                    form = COALESCE(?, form), updated_at = ? WHERE id = ? AND version = ?
