@@ -1,0 +1,83 @@
+import Bus
+import Foundation
+import Support
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A built executable next to the test runner (`swift build --build-tests` builds both into the
+/// same folder); `MPP_BIN_DIR` overrides.
+public func executable(_ name: String) throws -> String {
+    var folders: [String] = []
+    if let override = ProcessInfo.processInfo.environment["MPP_BIN_DIR"], !override.isEmpty { folders.append(override) }
+    if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        folders.append((runner as NSString).deletingLastPathComponent)
+    }
+    guard let folder = folders.first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/" + name) }) else {
+        throw RPCError(.failedPrecondition, "\(name) not built next to the test runner: swift build --build-tests first")
+    }
+    return folder + "/" + name
+}
+
+/// The environment of a service instance in a test: its data folder, ephemeral ports, the registry.
+public func serviceEnvironment(_ folder: String, registry: String, _ extra: [String: String] = [:]) -> [String: String] {
+    ["MPP_DATA": folder, "MPP_REGISTRY": registry, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_LOG_LEVEL": "debug",
+     "MPP_DRAIN_SECONDS": "1", "MPP_LEASE_MS": "2000", "MPP_ARGON2": "minimum"].merging(extra) { $1 }
+}
+
+/// A service executable (`mpp-registry`, `mpp-catalog`, …) as a child process on ephemeral
+/// ports, its JSON log in a file of its data folder; `serving()` reads its rpc endpoint from the
+/// log's `serving` line.
+public final class ServiceProcess: @unchecked Sendable {
+    public let process = Process()
+    public let name: String
+    public let log: String
+
+    public init(_ name: String, data: String, registry: String, extra: [String: String] = [:]) throws {
+        self.name = name
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        process.executableURL = URL(fileURLWithPath: try executable(name))
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MPP_") }
+        environment.merge(serviceEnvironment(data, registry: registry, extra)) { $1 }
+        process.environment = environment
+        log = data + "/\(name)-\(UUID().uuidString.prefix(6)).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The rpc endpoint it announced, once it is serving.
+    public func serving(timeout: Duration = .seconds(30)) async throws -> String {
+        let endpoint = Mutexed<String?>(nil)
+        _ = await eventually(timeout: timeout) { [self] in
+            guard process.isRunning else { return true }
+            let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+            let announced = lines.compactMap { try? JSONParser.parse(Array($0.utf8)) }.last { $0["msg"] == "serving" }
+            endpoint.set(announced?["rpc"]?.stringValue)
+            return endpoint.get() != nil
+        }
+        guard process.isRunning, let rpc = endpoint.get() else {
+            throw RPCError(.unavailable, "\(name) did not come up: \((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(2_000) ?? "")")
+        }
+        return rpc
+    }
+
+    /// The log so far.
+    public var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// SIGKILL: no goodbye, no drain.
+    public func kill() {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM and wait for the graceful exit; its status.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
