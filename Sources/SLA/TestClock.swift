@@ -12,10 +12,11 @@ public final class TestClock: Support.Clock {
 
     public func now() -> Date { current.get() }
 
-    /// Restores the persisted time, if any.
+    /// Restores the persisted time, if any and later than the start (a test may restart the
+    /// service later in test time with `MPP_SLA_TEST_CLOCK_START`).
     func restore(from store: Store) async throws {
         if let saved = try await store.read({ try $0.queryOne("SELECT now FROM test_clock WHERE id = 1")?.double("now") }) {
-            current.set(Date(timeIntervalSince1970: saved))
+            current.update { $0 = max($0, Date(timeIntervalSince1970: saved)) }
         }
     }
 
