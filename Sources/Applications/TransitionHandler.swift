@@ -29,7 +29,7 @@ extension ApplicationsService {
         let claims = try host.auth.claims(context)
         let key = try Self.requestKey(context)
         let actor = Actor(claims)
-        guard !request.action.isEmpty else { throw RPCError.invalid(["action": "wajib diisi (required)"]) }
+        try Self.checkLengths(request)
         let (snapshot, definition) = try await host.store.read { [self] db in try readable(db, request.tracking_number, claims) }
         let revision = try await revision(request, snapshot, definition, context)
         let expected = request.expected_version ?? snapshot.version
@@ -48,6 +48,17 @@ extension ApplicationsService {
             let updated = try recordTransition(db, record, change, revision: revision, requestKey: key, time: time, traceID: context.traceID)
             return try view(db, updated, definition, for: actor)
         }
+    }
+
+    static let maxNote = 2_000, maxOutput = 500
+
+    /// The action is named; note and output are of a sensible length.
+    static func checkLengths(_ request: TransitionRequest) throws {
+        var problems: [String: String] = [:]
+        if request.action.isEmpty { problems["action"] = "wajib diisi (required)" }
+        if let note = request.note, note.count > maxNote { problems["note"] = "maksimal \(maxNote) karakter (too long)" }
+        if let output = request.output, output.count > maxOutput { problems["output"] = "maksimal \(maxOutput) karakter (too long)" }
+        guard problems.isEmpty else { throw RPCError.invalid(problems) }
     }
 
     /// A resubmission's corrected form and documents, checked like a submission; nil for other actions.

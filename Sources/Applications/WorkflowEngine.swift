@@ -112,7 +112,8 @@ public struct ApplicationWorkflow: Sendable, Equatable {
         case .slaExpired(let name):
             guard let rule = definition.on_sla_expiry, rule.action == name, rule.from.contains(state),
                   let to = WorkflowDefinition.automaticActions[name] ?? definition.action(name, from: state)?.to else { return .none }
-            return .transitioned(move(WorkflowAction(action: name, from: [state], to: to, role: "system"), by: .system, note: nil, output: nil))
+            return .transitioned(move(WorkflowAction(action: name, from: [state], to: to, role: "system"), by: .system,
+                                      note: "otomatis: batas waktu layanan habis (automatic: the SLA ran out)", output: nil))
         case .claim(let actor, let force):
             guard !isTerminal else { throw .finished(state) }
             guard actor.role == "officer" || actor.role == "supervisor", involves(actor) else {

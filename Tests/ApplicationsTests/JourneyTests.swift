@@ -91,6 +91,14 @@ import Testing
         let again = try await story.refusal("applications.survey.submit", SurveyRequest(tracking_number: number, scores: scores), as: citizen)
         #expect(again.code == .alreadyExists)
 
+        // A later application refers to the vault document instead of uploading it again.
+        let later: ApplicationView = try await story.call("applications.submit", SubmitApplication(
+            service: "ktp-el", region: Places.sukabumi, form: ["alasan": "perubahan_data"],
+            documents: ["kk": DocumentInput(vault_id: scan.vault_id)]), as: citizen)
+        #expect(later.documents.map(\.vault_id) == [scan.vault_id] && later.tracking_number != number)
+        let vaultAfter: VaultList = try await story.call("applications.vault.list", Empty(), as: citizen, key: nil)
+        #expect(vaultAfter.documents.count == 1 && vaultAfter.documents[0].used_in.count == 2)
+
         let audit: AuditReport = try await story.call("applications.audit.verify", AuditRequest(tracking_number: number), as: supervisor, key: nil)
         #expect(audit.ok && audit.entries == 8)
 

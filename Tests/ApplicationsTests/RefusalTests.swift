@@ -69,6 +69,9 @@ import Testing
         #expect(Set(error.details?["allowed_actions"]?.arrayValue?.compactMap(\.stringValue) ?? []) == ["verify", "request_revision", "reject"])
         let noNote = try await story.refusal("applications.transition", TransitionRequest(tracking_number: number, action: "reject"), as: officer)
         #expect(noNote.code == .invalidArgument && noNote.fields.keys.contains("note"))
+        let wordy = try await story.refusal("applications.transition", TransitionRequest(
+            tracking_number: number, action: "request_revision", note: String(repeating: "kurang ", count: 400)), as: officer)
+        #expect(wordy.fields.keys.sorted() == ["note"])
         let unknown = try await story.refusal("applications.transition", TransitionRequest(tracking_number: number, action: "stamp"), as: officer)
         #expect(unknown.code == .invalidArgument && unknown.fields.keys.contains("action"))
         _ = try await story.act(number, "reject", by: officer, note: "Bukan warga kab. ini")
