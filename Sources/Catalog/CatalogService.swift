@@ -16,6 +16,7 @@ public final class CatalogService: Sendable {
     let regions: RegionIndex
     /// What the first start loaded (nil when the store was already seeded).
     public let seed: SeedSummary?
+    let searchCache = SearchCache()
 
     /// Seeds the store on first start, loads the regions into memory and registers the methods.
     /// - Parameter followIdentity: keep token keys and revocations fresh from the identity
@@ -35,6 +36,7 @@ public final class CatalogService: Sendable {
             ])
         }
         host.logger.info("regions in memory", ["regions": .number(Double(regions.count)), "start_ms": .number(Double(loadMilliseconds))])
+        host.store.addCommitObserver { [searchCache] in searchCache.invalidate() }
         registerRegionMethods()
         registerServiceMethods()
         registerWorkflowMethods()
@@ -42,6 +44,13 @@ public final class CatalogService: Sendable {
         registerAvailabilityMethods()
         registerAgencyMethods()
         if followIdentity { try await host.auth.followIdentity(host: host) }
+    }
+
+    /// Whether repeated searches are answered from memory (on by default; the benchmark turns it
+    /// off to measure SQLite behind the bus).
+    public var searchCacheEnabled: Bool {
+        get { searchCache.isEnabled }
+        set { searchCache.isEnabled = newValue }
     }
 
     /// Regions loaded, by level (for tests and `sys.health`-style checks).

@@ -32,35 +32,63 @@ public enum RegionLevel: String, Codable, Sendable, CaseIterable, Comparable {
 /// (`3273`, `327301`: the first six NIK digits are a district code). Says nothing about whether
 /// the region exists: ask the catalog (`catalog.regions.get`).
 public struct RegionCode: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    /// Segment lengths of the dotted form.
-    static let segmentLengths = [2, 2, 2, 4]
+    /// Length of the dotted form per level: `NN`, `NN.NN`, `NN.NN.NN`, `NN.NN.NN.NNNN`.
+    static let dottedLengths = [2, 5, 8, 13]
+    /// Length of the digits-only form per level.
+    static let digitLengths = [2, 4, 6, 10]
 
     /// The dotted form, e.g. `32.73.01`.
     public let value: String
     public let level: RegionLevel
 
-    /// Parses a dotted or digits-only code; surrounding whitespace is ignored. Nil when malformed.
+    /// Parses a dotted or digits-only code; surrounding whitespace is ignored. Nil when malformed
+    /// (wrong lengths, misplaced dots, other characters, a segment of zeros). Works on the UTF-8
+    /// bytes: lookups parse a code per request.
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) else { return nil }
-        var segments: [Substring]
-        if trimmed.contains(".") {
-            segments = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-            guard segments.count <= 4, zip(segments, Self.segmentLengths).allSatisfy({ $0.count == $1 }) else { return nil }
-        } else {
-            segments = []
-            var rest = Substring(trimmed)
-            for length in Self.segmentLengths where !rest.isEmpty {
-                guard rest.count >= length else { return nil }
-                segments.append(rest.prefix(length))
-                rest = rest.dropFirst(length)
+        var bytes = Array(text.utf8)
+        while bytes.last == 32 || bytes.last == 9 { bytes.removeLast() }
+        if bytes.first == 32 || bytes.first == 9 { bytes.removeFirst(bytes.prefix { $0 == 32 || $0 == 9 }.count) }
+        let dot: UInt8 = 46
+        if let depth = Self.dottedLengths.firstIndex(of: bytes.count), bytes.contains(dot) {
+            // Dots exactly at 2, 5, 8; digits everywhere else.
+            for (index, byte) in bytes.enumerated() where (index == 2 || index == 5 || index == 8) != (byte == dot) || (byte != dot && !Self.isDigit(byte)) {
+                return nil
             }
-            guard rest.isEmpty else { return nil }
+            self.init(validating: bytes, level: RegionLevel.allCases[depth])
+        } else if let depth = Self.digitLengths.firstIndex(of: bytes.count), bytes.allSatisfy(Self.isDigit) {
+            var dotted: [UInt8] = []
+            dotted.reserveCapacity(Self.dottedLengths[depth])
+            for (index, byte) in bytes.enumerated() {
+                if index == 2 || index == 4 || index == 6 { dotted.append(dot) }
+                dotted.append(byte)
+            }
+            self.init(validating: dotted, level: RegionLevel.allCases[depth])
+        } else {
+            return nil
         }
-        guard segments.allSatisfy({ !$0.allSatisfy { $0 == "0" } }) else { return nil }
-        value = segments.joined(separator: ".")
-        level = RegionLevel.allCases[segments.count - 1]
     }
+
+    /// Refuses a segment of zeros (`00`, `32.00`, `…0000`).
+    private init?(validating dotted: [UInt8], level: RegionLevel) {
+        var segmentIsZero = true
+        for byte in dotted {
+            if byte == 46 {
+                if segmentIsZero { return nil }
+                segmentIsZero = true
+            } else if byte != 48 {
+                segmentIsZero = false
+            }
+        }
+        if segmentIsZero { return nil }
+        self.init(trusted: String(decoding: dotted, as: UTF8.self), level: level)
+    }
+
+    private init(trusted value: String, level: RegionLevel) {
+        self.value = value
+        self.level = level
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
     /// The code without dots (`327301`), as in a NIK.
     public var digits: String { value.replacingOccurrences(of: ".", with: "") }
@@ -75,8 +103,8 @@ public struct RegionCode: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// The enclosing region at `level` (itself at its own level); nil when `level` is deeper.
     public func ancestor(at level: RegionLevel) -> RegionCode? {
         guard level <= self.level else { return nil }
-        let length = Self.segmentLengths.prefix(level.depth).reduce(0, +) + level.depth - 1
-        return RegionCode(String(value.prefix(length)))
+        guard level < self.level else { return self }
+        return RegionCode(trusted: String(value.utf8.prefix(Self.dottedLengths[level.depth - 1]))!, level: level)
     }
 
     /// The province (`NN`).

@@ -37,6 +37,8 @@ import Testing
     @Test func aChangeMakesANewVersionAndPublishesIt() async throws {
         try await withCatalog { catalog in
             let ops = catalog.token(.ops, sub: "ops-budi")
+            let before = try await catalog.get("catalog.services.search", CatalogAPI.SearchServices(q: "ktp"), as: CatalogAPI.ServiceResults.self)
+            #expect(before.results.first?.version == 1)
             var draft = Self.draft(try await Self.current(catalog, "ktp-el"))
             draft.sla = SLA(value: 2, unit: .workingDays)
             draft.description = "Perekaman dan pencetakan KTP-el (diperbarui)."

@@ -79,6 +79,10 @@ import Testing
                                              as: CatalogAPI.Availability.self)
             #expect(!none.offered && none.site == nil)
 
+            // Searched before the change (and cached), searched after: the change shows at once.
+            let before = try await catalog.get("catalog.services.search", CatalogAPI.SearchServices(q: "bidan", region: "51.05"),
+                                               as: CatalogAPI.ServiceResults.self)
+            #expect(before.results.first?.fee_idr == 0)
             let admin = catalog.token(.mppAdmin, region: "51.05", sub: "admin-klk")
             let set = try await catalog.get("catalog.availability.set", CatalogAPI.SetAvailability(
                 service: "sip-bidan", region: "51.05", offered: true, fee_idr: 50_000, note: "Perda 3/2024"), as: CatalogAPI.Availability.self, token: admin)

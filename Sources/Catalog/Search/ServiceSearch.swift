@@ -74,6 +74,13 @@ public enum ServiceSearch {
         return try db.query(ranked, [.text(query.matchAny)] + common).compactMap(summary)
     }
 
+    /// Requests that normalise alike ("KTP", "e-ktp") share a key.
+    static func cacheKey(text: String?, filters: ServiceFilters, limit: Int) -> String {
+        let terms = ServiceQuery(text ?? "").terms.map { $0.joined(separator: " ") }.joined(separator: "/")
+        return [terms, filters.region ?? "", filters.agency ?? "", filters.channel ?? "", filters.group ?? "", String(limit)]
+            .joined(separator: "|")
+    }
+
     static func summary(_ row: Row) -> ServiceSummary? {
         guard let id = row.string("id"), let unit = row.string("sla_unit").flatMap(SLAUnit.init(rawValue:)) else { return nil }
         let split = { (column: String) in (row.string(column) ?? "").split(separator: ",").map(String.init) }

@@ -21,8 +21,9 @@ extension CatalogService {
             guard !versions.isEmpty else { throw RPCError(.notFound, "layanan \(request.id) tidak ditemukan (not found)") }
             return CatalogAPI.ServiceVersions(id: request.id, versions: versions)
         }
-        // A hot path: parsed and written without Codable (CatalogAPI.SearchServices / ServiceResults on the wire).
-        methods.register("catalog.services.search") { [unowned self] _, body in
+        // A hot path: parsed and written without Codable (CatalogAPI.SearchServices / ServiceResults on
+        // the wire). A repeated search is answered from the cache on the I/O thread; a new one reads SQLite.
+        methods.register("catalog.services.search", .inlineQuery) { [unowned self] _, body in
             let request = try RequestFields(body)
             let limit = try request.int("limit") ?? 20
             guard (1...100).contains(limit) else { throw RPCError.invalid(["limit": "harus 1–100"]) }
@@ -30,8 +31,13 @@ extension CatalogService {
                                          agency: try request.string("agency"), channel: try request.choice("channel", ServiceChannel.self)?.rawValue,
                                          group: try request.string("group"))
             let text = try request.string("q")
+            let key = ServiceSearch.cacheKey(text: text, filters: filters, limit: limit)
+            let cached = self.searchCache.lookup(key)
+            if let reply = cached.reply { return Outcome(body: reply) }
             let results = try await self.host.store.read { try ServiceSearch.run($0, text: text, filters: filters, limit: limit) }
-            return Outcome(body: JSONWriter.write(["results": .array(results.map(\.json))]))
+            let reply = JSONWriter.write(["results": .array(results.map(\.json))])
+            self.searchCache.store(key, reply, generation: cached.generation)
+            return Outcome(body: reply)
         }
         methods.on("catalog.services.upsert", .command) { [unowned self] (request: CatalogAPI.UpsertService, context: RequestContext) in
             let claims = try self.host.auth.require(context, [.ops])

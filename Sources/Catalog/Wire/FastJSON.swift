@@ -59,17 +59,19 @@ struct RequestFields {
 }
 
 extension Region {
+    /// `"name":` of each member, prepared once.
+    private static let keys: [String: [UInt8]] = Dictionary(uniqueKeysWithValues: [
+        "code", "historical", "last_listed", "level", "name", "parent", "province", "province_name", "regency", "timezone", "zone",
+    ].map { ($0, Array("\"\($0)\":".utf8)) })
+
     /// The same JSON as `Codable` gives (sorted keys, nil members left out), written straight
     /// to bytes: this is the reply of every region lookup.
     var jsonBytes: [UInt8] {
-        var out: [UInt8] = []
+        var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(256)
-        var first = true
         func key(_ name: String) {
-            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            first = false
-            JSONWriter.appendString(name, to: &out)
-            out.append(UInt8(ascii: ":"))
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            out += Self.keys[name]!
         }
         func text(_ name: String, _ value: String?) {
             guard let value else { return }
@@ -78,10 +80,10 @@ extension Region {
         }
         text("code", code)
         key("historical")
-        out += historical ? Array("true".utf8) : Array("false".utf8)
+        out += (historical ? "true" : "false").utf8
         if let last_listed {
             key("last_listed")
-            out += Array(String(last_listed).utf8)
+            out += String(last_listed).utf8
         }
         text("level", level.rawValue)
         text("name", name)
