@@ -82,6 +82,24 @@ public struct JobState: Codable, Sendable, Equatable {
     }
 }
 
+/// `notifications.jobs.complete_many`: several reports in one call and one transaction (how
+/// the notify worker reports). Each report stands alone: one refused does not refuse the rest.
+public struct CompleteJobs: Codable, Sendable {
+    public var reports: [CompleteJob]
+    public init(reports: [CompleteJob]) { self.reports = reports }
+}
+
+/// One report's result: the job's state, or why the report was refused.
+public struct ReportResult: Codable, Sendable, Equatable {
+    public var job: Int64
+    public var state: JobState?
+    public var error: RPCError?
+}
+
+public struct CompletedJobs: Codable, Sendable {
+    public var results: [ReportResult]
+}
+
 /// Data of `notification.delivered` and `notification.failed`.
 public struct DeliveryEvent: Codable, Sendable, Equatable {
     public var id: Int64

@@ -27,6 +27,28 @@ extension NotificationsService {
             return state
         }
 
+        host.methods.on("notifications.jobs.complete_many", .command) { [self] (request: CompleteJobs, context: RequestContext) -> CompletedJobs in
+            try requireWorker(context)
+            var problems: [String: String] = [:]
+            if !(1...1_000).contains(request.reports.count) { problems["reports"] = "1–1000 laporan (reports)" }
+            for (index, report) in request.reports.enumerated() where (report.detail?.count ?? 0) > 2_000 {
+                problems["reports[\(index)].detail"] = "paling panjang 2000 karakter"
+            }
+            if !problems.isEmpty { throw RPCError.invalid(problems) }
+            let queue = queue, now = now, trace = context.traceID
+            let results = try await host.store.write { db in
+                try request.reports.map { report -> ReportResult in
+                    do {
+                        return ReportResult(job: report.job, state: try queue.complete(db, report, now: now, traceID: trace))
+                    } catch let refusal as RPCError {  // refused before anything was written for this report
+                        return ReportResult(job: report.job, error: refusal)
+                    }
+                }
+            }
+            for result in results { host.metrics.increment("notifications.jobs_\(result.state?.state ?? "refused")") }
+            return CompletedJobs(results: results)
+        }
+
         host.methods.on("notifications.status", .query) { [self] (request: StatusRequest, context: RequestContext) -> NotificationStatus in
             let claims = try claims(context)
             let status = try await host.store.read { try Self.status($0, request.id) }

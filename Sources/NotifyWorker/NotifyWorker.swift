@@ -37,13 +37,15 @@ public final class NotifyWorker: Sendable {
                                        "lanes": .string(configuration.lanes.joined(separator: ",")), "batch": .number(Double(configuration.batch)),
                                        "concurrency": .number(Double(configuration.concurrency))])
         var failures = 0
+        let reports = ReportQueue()
+        let reporter = Task { await reports.run(send: { try await self.report($0) }, logger: logger) }
         await withDiscardingTaskGroup { group in
             var buffer: ArraySlice<WorkerJob> = []
             while true {
                 while active.get() < configuration.concurrency, let job = buffer.popFirst() {
                     active.update { $0 += 1 }
                     group.addTask {
-                        await self.handle(job)
+                        await self.handle(job, reports: reports)
                         self.active.update { $0 -= 1 }
                         self.slots.continuation.yield()
                     }
@@ -75,6 +77,8 @@ public final class NotifyWorker: Sendable {
                 }
             }
         }
+        reports.close()
+        await reporter.value
         logger.info("worker stopped", ["worker": .string(configuration.name), "delivered": .number(Double(metrics.counter("worker.delivered")))])
     }
 
@@ -93,8 +97,8 @@ public final class NotifyWorker: Sendable {
         return reply.jobs
     }
 
-    /// Delivers one job and reports it; retries the report until the lease would have run out.
-    func handle(_ job: WorkerJob) async {
+    /// Delivers one job and queues its report.
+    func handle(_ job: WorkerJob, reports: ReportQueue) async {
         let result: DeliveryResult
         if let channel = channels[job.channel] {
             result = await channel.deliver(job)
@@ -106,26 +110,16 @@ public final class NotifyWorker: Sendable {
             logger.info("delivery failed", ["job": .number(Double(job.job)), "attempt": .number(Double(job.attempt)),
                                             "outcome": .string(result.outcome.rawValue), "detail": .string(result.detail)])
         }
-        let request = CompleteRequest(job: job.job, lease: job.lease, outcome: result.outcome, detail: String(result.detail.prefix(2_000)))
-        let giveUp = Monotonic.nanoseconds() + UInt64(configuration.leaseMilliseconds) * 1_000_000
-        var attempt = 0
-        while true {
-            do {
-                _ = try await client.call("notifications.jobs.complete", request, as: CompleteReply.self,
-                                          options: CallOptions(idempotencyKey: "complete-\(job.job)-\(job.lease)", timeout: .seconds(5)))
-                return
-            } catch let error as RPCError where [.failedPrecondition, .notFound, .invalidArgument, .permissionDenied].contains(error.code) {
-                logger.warning("report refused", ["job": .number(Double(job.job)), "error": .string("\(error)")])
-                return
-            } catch {
-                attempt += 1
-                guard Monotonic.nanoseconds() < giveUp, !stopping.get() || attempt < 10 else {
-                    logger.error("report lost: the job will be delivered again after its lease",
-                                 ["job": .number(Double(job.job)), "error": .string("\(error)")])
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(Int(Backoff(initial: 0.1, maximum: 2).delay(attempt: attempt) * 1000)))
-            }
+        reports.add(CompleteRequest(job: job.job, lease: job.lease, outcome: result.outcome, detail: String(result.detail.prefix(2_000))),
+                    giveUpAt: Monotonic.nanoseconds() + UInt64(configuration.leaseMilliseconds) * 1_000_000)
+    }
+
+    /// Sends reports in one call; a report the service refuses (lease lost, unknown job) is logged, not retried.
+    func report(_ batch: [CompleteRequest]) async throws {
+        let reply = try await client.call("notifications.jobs.complete_many", CompleteManyRequest(reports: batch), as: CompleteManyReply.self,
+                                          options: CallOptions(idempotencyKey: "report-\(configuration.name)-\(UUID().uuidString)", timeout: .seconds(10)))
+        for refused in reply.results where refused.error != nil {
+            logger.warning("report refused", ["job": .number(Double(refused.job)), "error": .string(refused.error.map { "\($0)" } ?? "")])
         }
     }
 }

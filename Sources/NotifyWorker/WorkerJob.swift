@@ -1,3 +1,5 @@
+import Bus
+
 /// A leased job as the worker receives it from `notifications.jobs.claim`.
 public struct WorkerJob: Codable, Sendable, Equatable {
     /// The notification id: receivers deduplicate on it.
@@ -84,6 +86,14 @@ struct CompleteRequest: Codable, Sendable {
     var detail: String
 }
 
-struct CompleteReply: Codable, Sendable {
-    var state: String
+struct CompleteManyRequest: Codable, Sendable {
+    var reports: [CompleteRequest]
+}
+
+struct CompleteManyReply: Codable, Sendable {
+    struct Result: Codable, Sendable {
+        var job: Int64
+        var error: RPCError?
+    }
+    var results: [Result]
 }

@@ -96,10 +96,10 @@ import Testing
         let service = try await platform.notifications(settings: Self.fastRetries)
         try await Self.queue(platform, service)
         #expect(try await eventually { try await service.count("SELECT COUNT(*) AS n FROM jobs") == 1 })
-        let held = try await claim(platform, service, worker: "slow", lease: 500)
+        let held = try await claim(platform, service, worker: "slow", lease: 2_000)
         #expect(held.count == 1)
         #expect(try await claim(platform, service, worker: "fast").isEmpty, "still leased")
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(2_100))
         let retaken = try await claim(platform, service, worker: "fast")
         #expect(retaken.map(\.job) == held.map(\.job) && retaken[0].attempt == 2 && retaken[0].lease != held[0].lease)
 
