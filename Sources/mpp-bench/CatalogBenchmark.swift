@@ -75,14 +75,19 @@ func catalogBenchmark(directory: String, quick: Bool) async throws -> [String] {
         "Catalog: start-up with seed (\(catalog.regionCount()) regions, one transaction) \(String(format: "%.0f ms", startMilliseconds))"
             + " (seed \(String(format: "%.0f ms", seedMilliseconds)))",
         "services.search, sequential (goal: p99 < 2 ms over the bus)",
-        row("", "SQLite direct", "bus, no cache", "bus, cached", "sys.health"),
-        row("p50", micro(directTimes.p50), micro(uncachedTimes.p50), micro(cachedTimes.p50), micro(healthTimes.p50)),
-        row("p99", micro(directTimes.p99), micro(uncachedTimes.p99), micro(cachedTimes.p99), micro(healthTimes.p99)),
+        cells("", "SQLite direct", "bus, no cache", "bus, cached", "sys.health"),
+        cells("p50", micro(directTimes.p50), micro(uncachedTimes.p50), micro(cachedTimes.p50), micro(healthTimes.p50)),
+        cells("p99", micro(directTimes.p99), micro(uncachedTimes.p99), micro(cachedTimes.p99), micro(healthTimes.p99)),
         "region lookups (goal: as fast as the bus)",
-        row("", "sys.health", "regions.get", "ratio", ""),
-        row("pipelined (\(window) in flight)", rate(healthRate), rate(lookupRate), ratio(lookupRate, healthRate), "≈ 1.00×"),
+        cells("", "sys.health", "regions.get", "ratio", ""),
+        cells("pipelined (\(window) in flight)", rate(healthRate), rate(lookupRate), ratio(lookupRate, healthRate), "≈ 1.00×"),
         "  (\(count) sequential searches over \(queries.count) queries; \(lookups) lookups of \(codes.count) random codes)",
     ]
+}
+
+/// A table row with five 14-character columns (the figures here are wider than `row`'s last one).
+private func cells(_ values: String...) -> String {
+    "| " + values.enumerated().map { $1.padding(toLength: $0 == 0 ? 28 : 14, withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
 }
 
 /// Sends `count` searches one after the other; returns each round trip in nanoseconds.
