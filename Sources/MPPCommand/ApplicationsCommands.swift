@@ -1,4 +1,5 @@
 import Applications
+import Bus
 import Foundation
 import Support
 
@@ -10,12 +11,18 @@ let applicationsCommands: [any Command] = [
 
 /// What the application verbs share: typed calls, `--field`/`--doc`/`--vault` parsing, lines.
 enum ApplicationsCLI {
-    /// Calls an applications method with the caller's token and decodes the reply.
-    static func call<Body: Encodable & Sendable, Reply: Decodable>(_ context: CommandContext, _ method: String, _ body: Body,
-                                                                   _ arguments: Arguments, mutating: Bool = false,
-                                                                   attachments: [[UInt8]] = [], as: Reply.Type) async throws -> Reply {
-        let reply = try await context.request(method, body, arguments, mutating: mutating, attachments: attachments)
-        return try JSON.decode(Reply.self, from: JSON.encode(reply))
+    /// Calls an applications method with the caller's token (`--token`, `MPP_TOKEN` or the
+    /// `mpp login` session, refreshed when due) and decodes the reply. Mutating calls get a fresh
+    /// idempotency key unless `--idempotency-key` is given (to retry one safely).
+    static func call<Body: Encodable & Sendable, Reply: Decodable & Sendable>(_ context: CommandContext, _ method: String, _ body: Body,
+                                                                              _ arguments: Arguments, mutating: Bool = false,
+                                                                              attachments: [[UInt8]] = [], as: Reply.Type) async throws -> Reply {
+        let stack = try context.clients()
+        defer { Task { await stack.rpc.shutdown() } }
+        let token = try await SessionToken.resolve(arguments, context, stack)
+        let key = arguments.option("idempotency-key") ?? (mutating ? UUID().uuidString : nil)
+        return try await stack.client.call(method, body, as: Reply.self,
+                                           options: CallOptions(token: token, idempotencyKey: key, attachments: attachments))
     }
 
     /// `--field key=value` options as form values (text; the service converts numbers).
