@@ -23,7 +23,10 @@ import Testing
     /// `mpp-identity`, `mpp-applications`.
     @Test func theSameStoryWithTheRealExecutables() async throws {
         let platform = try await Platform.executables()
-        defer { Task { await platform.stop() } }
+        defer {
+            platform.stopChildren()
+            try? FileManager.default.removeItem(atPath: platform.folder)
+        }
         let applications = try ServiceProcess("mpp-applications", data: platform.folder + "/applications", registry: platform.registryEndpoint)
         defer { _ = applications.stop() }
         let story = Scenario(platform, endpoint: try await applications.serving())

@@ -107,14 +107,26 @@ final class Platform: Sendable {
     /// bootstrapped in its data folder first), each a child process on ephemeral ports.
     static func executables() async throws -> Platform {
         let folder = scratchFolder("mpp-applications-deployed")
-        let registry = try ServiceProcess("mpp-registry", data: folder + "/registry", registry: "tcp://127.0.0.1:9")
-        let endpoint = try await registry.serving()
-        _ = try await IdentityBootstrap.createOperator(dataDirectory: folder + "/identity", username: opsUsername, name: "Operator Uji",
-                                                      password: opsPassword, force: false, parameters: .minimum)
-        let children = [registry, try ServiceProcess("mpp-catalog", data: folder + "/catalog", registry: endpoint),
-                        try ServiceProcess("mpp-identity", data: folder + "/identity", registry: endpoint)]
-        for child in children { _ = try await child.serving() }
-        let stack = ClientStack(registries: [endpoint], keys: nil, logger: Logger(service: "test", level: .error, sink: .memory()))
+        var children: [ServiceProcess] = []
+        do {
+            children.append(try ServiceProcess("mpp-registry", data: folder + "/registry", registry: "tcp://127.0.0.1:9"))
+            let endpoint = try await children[0].serving()
+            _ = try await IdentityBootstrap.createOperator(dataDirectory: folder + "/identity", username: opsUsername, name: "Operator Uji",
+                                                          password: opsPassword, force: false, parameters: .minimum)
+            children.append(try ServiceProcess("mpp-catalog", data: folder + "/catalog", registry: endpoint))
+            children.append(try ServiceProcess("mpp-identity", data: folder + "/identity", registry: endpoint))
+            for child in children { _ = try await child.serving() }
+            let token = try await opsLogin(registry: endpoint)
+            return Platform(folder: folder, registry: endpoint, ops: token, hosts: [], services: [], children: children)
+        } catch {
+            for child in children.reversed() { child.kill() }
+            throw error
+        }
+    }
+
+    /// The ops account's token, once identity answers through discovery.
+    private static func opsLogin(registry: String) async throws -> String {
+        let stack = ClientStack(registries: [registry], keys: nil, logger: Logger(service: "test", level: .error, sink: .memory()))
         let ops = Mutexed<String?>(nil)
         _ = await within(.seconds(20)) {
             let pair = try? await stack.client.call("identity.login", LoginRequest(username: opsUsername, password: opsPassword),
@@ -124,7 +136,7 @@ final class Platform: Sendable {
         }
         await stack.rpc.shutdown()
         guard let token = ops.get() else { throw RPCError(.unavailable, "identity did not let ops log in") }
-        return Platform(folder: folder, registry: endpoint, ops: token, hosts: [], services: [], children: children)
+        return token
     }
 
     /// Publishes an `sla.*` event as the sla service would (in-process platforms only).
@@ -149,9 +161,15 @@ final class Platform: Sendable {
         ClientStack(registries: [registryEndpoint], keys: nil, logger: Logger(service: "test", level: .error, sink: .memory()))
     }
 
+    /// Stops the executables (SIGTERM, waiting for each): safe in a `defer`, unlike `stop()`,
+    /// whose task may not run before the test process exits.
+    func stopChildren() {
+        for child in children.reversed() { _ = child.stop() }
+    }
+
     /// Shuts every host down (newest first) and removes the data.
     func stop() async {
-        for child in children.reversed() { _ = child.stop() }
+        stopChildren()
         for host in hosts.reversed() { await host.shutdown() }
         await rpc.shutdown()
         try? FileManager.default.removeItem(atPath: folder)
