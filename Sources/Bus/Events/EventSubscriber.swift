@@ -52,7 +52,14 @@ public final class EventSubscriber: Sendable {
     public func follow(_ source: EventSource, curve: (serverKey: CurveKey, keyPair: CurveKeyPair)? = nil) async throws {
         if let curve { try await socket.secure(serverKey: curve.serverKey, keyPair: curve.keyPair) }
         try await socket.connect(source.events)
-        queue.push(.catchUp(rpc: source.rpc))
+        await core.remember(source.rpc)
+        queue.push(.catchUp(rpc: source.rpc, attempt: 1))
+    }
+
+    /// Stops following an instance that went away (its replays are not waited for any more).
+    public func unfollow(_ source: EventSource) async {
+        await socket.disconnect(source.events)
+        await core.forget(source.rpc)
     }
 
     /// The last applied sequence number of `stream`.
@@ -71,7 +78,7 @@ public final class EventSubscriber: Sendable {
 actor SubscriberCore {
     enum Item: Sendable {
         case message([[UInt8]])
-        case catchUp(rpc: String)
+        case catchUp(rpc: String, attempt: Int)
     }
 
     let consumer: String
@@ -83,6 +90,10 @@ actor SubscriberCore {
     let apply: EventSubscriber.Apply
     private var cursors: [String: Int64] = [:]
     private var replaySources: [String: String] = [:]
+    /// Instances no longer followed: their pending catch-ups are dropped.
+    private var gone: Set<String> = []
+    private var warnedNoSource: Set<String> = []
+    private var queue: AsyncQueue<Item>?
     private var stopped = false
 
     init(consumer: String, store: Store, client: RPCClient, topics: [String], logger: Logger, metrics: Metrics,
@@ -112,7 +123,15 @@ actor SubscriberCore {
         return seq
     }
 
+    func remember(_ rpc: String) { gone.remove(rpc) }
+
+    func forget(_ rpc: String) {
+        gone.insert(rpc)
+        for (stream, source) in replaySources where source == rpc { replaySources.removeValue(forKey: stream) }
+    }
+
     func run(_ queue: AsyncQueue<Item>) async {
+        self.queue = queue
         while true {
             let items = await queue.popAll()
             if items.isEmpty { return }
@@ -120,10 +139,11 @@ actor SubscriberCore {
             var pendingInRun: [String: Int64] = [:]
             for item in items {
                 switch item {
-                case .catchUp(let rpc):
+                case .catchUp(let rpc, let attempt):
+                    guard !gone.contains(rpc) else { continue }
                     await applyRun(&run)
                     pendingInRun.removeAll()
-                    await replay(rpc: rpc, stream: nil)
+                    if await !replay(rpc: rpc, stream: nil) { retryLater(rpc, attempt: attempt) }
                 case .message(let frames):
                     guard let message = Self.parse(frames) else { metrics.increment("events.unreadable"); continue }
                     let cursor = (try? await loadCursor(message.stream)) ?? 0
@@ -150,16 +170,33 @@ actor SubscriberCore {
         }
     }
 
-    private func replay(stream: String) async {
-        guard let rpc = replaySources[stream] else {
-            logger.warning("gap in a stream with no known replay source", ["stream": .string(stream)])
-            return
+    /// A catch-up that failed goes to the back of the queue and is tried again later, so a dead
+    /// instance never holds up the others (give up after a few tries: heartbeats retry).
+    private func retryLater(_ rpc: String, attempt: Int) {
+        guard attempt < 8, let queue else { return }
+        let delay = Backoff(initial: 0.5, maximum: 5).delay(attempt: attempt)
+        Task {
+            try? await Task.sleep(for: .seconds(delay))
+            queue.push(.catchUp(rpc: rpc, attempt: attempt + 1))
         }
-        await replay(rpc: rpc, stream: stream)
     }
 
-    /// Reads from `rpc`'s outbox until its last sequence number is applied.
-    private func replay(rpc: String, stream: String?) async {
+    private func replay(stream: String) async {
+        guard let rpc = replaySources[stream] else {
+            if warnedNoSource.insert(stream).inserted {
+                logger.warning("gap in a stream with no known replay source yet", ["stream": .string(stream)])
+            }
+            return
+        }
+        if await !replay(rpc: rpc, stream: stream), replaySources[stream] == rpc {
+            replaySources.removeValue(forKey: stream)  // a later catch-up names a live source
+        }
+    }
+
+    /// Reads from `rpc`'s outbox until its last sequence number is applied. False when `rpc`
+    /// did not answer (after two short tries).
+    @discardableResult
+    private func replay(rpc: String, stream: String?) async -> Bool {
         var attempt = 0
         var stream = stream
         while true {
@@ -168,10 +205,11 @@ actor SubscriberCore {
                 if let stream { after = try await loadCursor(stream) }
                 // Until the stream's name is known, ask for one event only: just enough to learn it.
                 let body = try JSON.encode(EventsReadRequest(after: after, limit: stream == nil ? 1 : 500))
-                let outcome = try await client.send(to: rpc, method: "events.read", body: body, timeout: .seconds(5))
+                let outcome = try await client.send(to: rpc, method: "events.read", body: body, timeout: .seconds(2))
                 if let error = outcome.error { throw error }
                 let reply = try EventsReadReply(bytes: outcome.body)
                 replaySources[reply.stream] = rpc
+                warnedNoSource.remove(reply.stream)
                 if stream == nil {
                     stream = reply.stream
                     if try await loadCursor(reply.stream) != after { continue }
@@ -180,14 +218,13 @@ actor SubscriberCore {
                 metrics.increment("events.replayed", by: run.count)
                 let reachedEnd = (run.last?.seq ?? after) >= reply.last_seq
                 await applyRun(&run)
-                if reachedEnd || reply.events.isEmpty { return }
+                if reachedEnd || reply.events.isEmpty { return true }
                 attempt = 0
             } catch {
                 attempt += 1
-                let delay = Backoff(initial: 0.2, maximum: 5).delay(attempt: attempt)
-                logger.warning("event replay failed, retrying", ["rpc": .string(rpc), "error": .string("\(error)"), "retry_s": .number(delay)])
-                if attempt >= 5 { return }  // the next heartbeat tries again
-                try? await Task.sleep(for: .seconds(delay))
+                logger.warning("event replay failed", ["rpc": .string(rpc), "error": .string("\(error)"), "attempt": .number(Double(attempt))])
+                if attempt >= 2 || gone.contains(rpc) { return false }
+                try? await Task.sleep(for: .milliseconds(200))
             }
         }
     }

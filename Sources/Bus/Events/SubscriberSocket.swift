@@ -42,6 +42,11 @@ actor SubscriberSocket {
         connected.insert(endpoint)
     }
 
+    func disconnect(_ endpoint: String) {
+        guard let socket, connected.remove(endpoint) != nil else { return }
+        try? socket.disconnect(endpoint)
+    }
+
     private func receive() {
         guard let socket else { return }
         for _ in 0..<512 {

@@ -149,9 +149,14 @@ public final class ServiceHost: Sendable {
         try await subscriber.start()
         let directory = directory, keys = keys, logger = logger
         let follower = Task {
-            var followed: Set<String> = []
+            var followed: [String: EventSource] = [:]
             while !Task.isCancelled {
-                for instance in await directory.instances(of: service) where !followed.contains(instance.rpc) {
+                let live = await directory.instances(of: service)
+                for (rpc, source) in followed where !live.contains(where: { $0.rpc == rpc }) {
+                    await subscriber.unfollow(source)  // gone from the registry: its replays are not waited for
+                    followed.removeValue(forKey: rpc)
+                }
+                for instance in live where followed[instance.rpc] == nil {
                     guard let events = instance.events else { continue }
                     do {
                         let curve = try keys.map { ring -> (serverKey: CurveKey, keyPair: CurveKeyPair) in
@@ -160,8 +165,11 @@ public final class ServiceHost: Sendable {
                             }
                             return (key, ring.own)
                         }
-                        try await subscriber.follow(EventSource(events: events, rpc: instance.rpc), curve: curve)
-                        followed.insert(instance.rpc)
+                        let source = EventSource(events: events, rpc: instance.rpc)
+                        try await subscriber.follow(source, curve: curve)
+                        followed[instance.rpc] = source
+                        logger.info("following events", ["consumer": .string(consumer), "instance": .string(instance.instance),
+                                                         "events": .string(events)])
                     } catch {
                         logger.warning("cannot follow events", ["instance": .string(instance.instance), "error": .string("\(error)")])
                     }
