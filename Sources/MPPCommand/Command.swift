@@ -33,12 +33,6 @@ public struct CommandContext: Sendable {
         return ClientStack(registries: registries, keys: keys, logger: logger)
     }
 
-    /// The access token for a request: `--token`, else `MPP_TOKEN`, else the saved session.
-    public func token(_ arguments: Arguments) async -> String? {
-        if let token = arguments.option("token") ?? environment.optional("MPP_TOKEN") { return token }
-        return await sessionToken(self)
-    }
-
     /// Calls `method` through the registry with the caller's token; returns the reply body or
     /// throws the error reply. Mutating calls get a fresh idempotency key unless `--idempotency-key` is given.
     public func request<Body: Encodable & Sendable>(_ method: String, _ body: Body, _ arguments: Arguments,
@@ -46,7 +40,7 @@ public struct CommandContext: Sendable {
         let stack = try clients()
         defer { Task { await stack.rpc.shutdown() } }
         let key = arguments.option("idempotency-key") ?? (mutating ? UUID().uuidString : nil)
-        let options = CallOptions(token: await token(arguments), idempotencyKey: key, attachments: attachments)
+        let options = CallOptions(token: try await SessionToken.resolve(arguments, self, stack), idempotencyKey: key, attachments: attachments)
         return try await stack.client.call(method, body, as: JSONValue.self, options: options)
     }
 

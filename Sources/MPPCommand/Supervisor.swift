@@ -9,6 +9,8 @@ actor Supervisor {
     struct Child {
         var name: String
         var path: String
+        /// Variables set (or, when nil, removed) for this child only.
+        var overrides: [String: String?] = [:]
         var process: Process?
         var startedAt = Date()
         var policy = RestartPolicy()
@@ -30,7 +32,9 @@ actor Supervisor {
         self.log = log
     }
 
-    func add(name: String, path: String) { children.append(Child(name: name, path: path)) }
+    func add(name: String, path: String, overrides: [String: String?] = [:]) {
+        children.append(Child(name: name, path: path, overrides: overrides))
+    }
 
     var names: [String] { children.map(\.name) }
 
@@ -40,6 +44,7 @@ actor Supervisor {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: children[index].path)
         var environment = environment
+        for (key, value) in children[index].overrides { environment[key] = value }
         environment["MPP_SUPERVISOR_PID"] = String(getpid())
         process.environment = environment
         process.terminationHandler = { [weak self] finished in

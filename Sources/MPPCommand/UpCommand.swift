@@ -25,7 +25,7 @@ struct UpCommand: Command {
         environment["MPP_DATA"] = context.dataDirectory
         try FileManager.default.createDirectory(atPath: context.dataDirectory, withIntermediateDirectories: true)
         let supervisor = Supervisor(environment: environment) { printError("mpp up: \($0)") }
-        for name in found { await supervisor.add(name: name, path: directory + "/" + name) }
+        for name in found { await supervisor.add(name: name, path: directory + "/" + name, overrides: Self.ports(for: name, context)) }
 
         let stack = try context.clients()
         var running: [String] = []
@@ -45,6 +45,15 @@ struct UpCommand: Command {
         await supervisor.stopAll(grace: .seconds(15))
         await stack.rpc.shutdown()
         return 0
+    }
+
+    /// The registry listens where `MPP_REGISTRY` says (its first endpoint); every other service
+    /// takes free ports (the registry tells clients where).
+    static func ports(for name: String, _ context: CommandContext) -> [String: String?] {
+        guard name == "mpp-registry" else { return ["MPP_RPC_PORT": nil, "MPP_EVENTS_PORT": nil] }
+        guard let first = context.registries.first, let colon = first.lastIndex(of: ":"),
+              let port = Int(first[first.index(after: colon)...]), port > 0, port < 65535 else { return [:] }
+        return ["MPP_RPC_PORT": String(port), "MPP_EVENTS_PORT": String(port + 1)]
     }
 
     enum Readiness { case registered, gaveUp, timedOut }
