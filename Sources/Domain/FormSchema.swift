@@ -134,7 +134,7 @@ public enum FormSchema {
             if let min = field.min, let max = field.max, min > max { problems["\(at).min"] = "min lebih besar dari max" }
             if let length = field.max_length, length < 1 { problems["\(at).max_length"] = "harus ≥ 1" }
             if let low = field.min_length, low < 0 || low > (field.max_length ?? Int.max) { problems["\(at).min_length"] = "harus 0…max_length" }
-            if let pattern = field.pattern, (try? NSRegularExpression(pattern: pattern)) == nil {
+            if let pattern = field.pattern, PatternCache.expression(pattern) == nil {
                 problems["\(at).pattern"] = "ekspresi reguler tidak sah (invalid regular expression)"
             }
             if let accept = field.accept, accept.isEmpty || !Set(accept).isSubset(of: DocumentType.known) {

@@ -90,7 +90,7 @@ public struct FormValidator: Sendable {
             if let limit = field.max_length, text.count > limit { return .failure(Problem(reason: "maksimal \(limit) karakter (too long)")) }
             if let limit = field.min_length, text.count < limit { return .failure(Problem(reason: "minimal \(limit) karakter (too short)")) }
             if let pattern = field.pattern {
-                guard let expression = try? NSRegularExpression(pattern: pattern) else {
+                guard let expression = PatternCache.expression(pattern) else {
                     return .failure(Problem(reason: "pola formulir tidak sah (invalid pattern in the form)"))
                 }
                 let range = NSRange(text.startIndex..., in: text)

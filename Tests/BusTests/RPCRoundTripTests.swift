@@ -67,7 +67,7 @@ import ZMQ
         await #expect(throws: RPCError.self) {
             _ = try await client.send(to: "tcp://127.0.0.1:1", method: "echo.say", body: [], timeout: .milliseconds(200))
         }
-        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(Date().timeIntervalSince(started) < 10, "a dead endpoint fails by its deadline, not never")
         await client.shutdown()
     }
 }

@@ -62,14 +62,16 @@ final class HTTPReceiver: Sendable {
 
     var requests: [Request] { state.withLock { $0.requests } }
 
+    /// Descriptors are only touched under the lock, and only while still open: a descriptor
+    /// number closed elsewhere may already belong to another test's socket (libzmq aborts on it).
     func stop() {
-        let connections = state.withLock { state -> [Int32] in
+        state.withLock { state in
+            guard !state.stopped else { return }
             state.stopped = true
             state.released = true
-            return state.connections
+            shutdown(listener, Int32(SHUT_RDWR))
+            for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        for connection in connections { shutdown(connection, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop() {
@@ -81,12 +83,17 @@ final class HTTPReceiver: Sendable {
             state.withLock { $0.connections.append(connection) }
             Thread.detachNewThread { [self] in serve(connection) }
         }
-        close(listener)
+        state.withLock { _ in _ = close(listener) }
     }
 
     /// Serves requests on one connection until the peer closes it.
     private func serve(_ connection: Int32) {
-        defer { close(connection) }
+        defer {
+            state.withLock { state in
+                state.connections.removeAll { $0 == connection }
+                close(connection)
+            }
+        }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
