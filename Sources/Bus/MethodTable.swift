@@ -67,7 +67,8 @@ public final class MethodTable: Sendable {
 
     public var methods: [String] { entries.withLock { $0.keys.sorted() } }
 
-    static func decodeBody<Body: Decodable>(_ type: Body.Type, _ bytes: [UInt8]) throws -> Body {
+    /// Decodes a request body, turning decoding failures into `invalid_argument` naming the fields.
+    public static func decodeBody<Body: Decodable>(_ type: Body.Type, _ bytes: [UInt8]) throws -> Body {
         let bytes = bytes.isEmpty ? Envelope.emptyObject : bytes
         do {
             return try JSONDecoder().decode(Body.self, from: Data(bytes))

@@ -46,7 +46,8 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
 
 extension RPCError {
     /// Turns a body decoding failure into field errors a caller can act on.
-    init(decoding error: DecodingError) {
+    /// `invalid_argument` naming the field a decoding error is about.
+    public init(decoding error: DecodingError) {
         func path(_ codingPath: [CodingKey], _ key: CodingKey? = nil) -> String {
             let keys = codingPath + (key.map { [$0] } ?? [])
             let text = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")

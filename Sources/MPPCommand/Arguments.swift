@@ -5,7 +5,10 @@ public struct Arguments: Sendable {
     private var flags: Set<String> = []
 
     /// - Parameter switches: option names that take no value (e.g. "json", "help").
-    public init(_ words: [String], switches: Set<String> = ["json", "help", "force", "password-stdin", "csv"]) throws {
+    /// Switches every command understands.
+    public static let commonSwitches: Set<String> = ["json", "help", "force", "password-stdin", "csv"]
+
+    public init(_ words: [String], switches: Set<String> = Arguments.commonSwitches) throws {
         var index = 0
         while index < words.count {
             let word = words[index]

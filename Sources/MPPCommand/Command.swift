@@ -8,8 +8,14 @@ public protocol Command: Sendable {
     var name: String { get }
     var summary: String { get }
     var usage: String { get }
+    /// Options of this command that take no value (`--historical`), besides the common ones.
+    var switches: Set<String> { get }
     /// Returns the process exit code.
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32
+}
+
+extension Command {
+    public var switches: Set<String> { [] }
 }
 
 /// What every command can use: environment, output, and a client stack to call services.
@@ -66,7 +72,7 @@ public enum MPP {
             return 2
         }
         do {
-            let arguments = try Arguments(Array(words.dropFirst()))
+            let arguments = try Arguments(Array(words.dropFirst()), switches: Arguments.commonSwitches.union(command.switches))
             if arguments.flag("help") {
                 print("usage: \(command.usage)\n\n\(command.summary)")
                 return 0
