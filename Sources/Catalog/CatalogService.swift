@@ -42,6 +42,7 @@ public final class CatalogService: Sendable {
         registerWorkflowMethods()
         registerSiteMethods()
         registerAvailabilityMethods()
+        host.hold(self)  // handlers hold the service unowned
         registerAgencyMethods()
         if followIdentity { try await host.auth.followIdentity(host: host) }
     }

@@ -49,6 +49,7 @@ public final class IdentityService: Sendable {
         registerCitizenMethods()
         registerProfileMethods()
         registerStaffMethods()
+        host.hold(self)  // handlers hold the service unowned
         startPurging()
     }
 

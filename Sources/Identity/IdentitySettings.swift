@@ -51,13 +51,8 @@ public struct IdentitySettings: Sendable {
         if settings.lockout.lockFailures <= settings.lockout.freeFailures {
             problems.append(ConfigurationError(variable: "MPP_LOGIN_LOCK_FAILURES", problem: "must be above MPP_LOGIN_FREE_FAILURES"))
         }
-        if !problems.isEmpty { throw IdentitySettingsProblems(problems: problems) }
+        if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
         return settings
     }
 }
 
-/// Every bad identity variable, reported together.
-public struct IdentitySettingsProblems: Error, CustomStringConvertible {
-    public let problems: [ConfigurationError]
-    public var description: String { "configuration: " + problems.map(\.description).joined(separator: "; ") }
-}

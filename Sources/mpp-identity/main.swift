@@ -1,17 +1,12 @@
-import Foundation
 import Identity
 import ServiceKit
 
-// mpp-identity: citizens, staff, logins and the access tokens every service trusts
-// (services/identity/README.md).
-do {
-    let configuration = try ServiceConfiguration.fromEnvironment(service: IdentityService.name)
-    let settings = try IdentitySettings.fromEnvironment()
+// mpp-identity: citizens (NIK), staff, login, Ed25519 access tokens, profiles.
+await ServiceMain.run("mpp-identity") { environment in
+    let configuration = try ServiceConfiguration.fromEnvironment(service: IdentityService.name, environment: environment)
+    let settings = try IdentitySettings.fromEnvironment(environment)
     let host = try await ServiceHost(configuration: configuration, migrations: IdentitySchema.migrations, publishesEvents: true)
-    let service = try await IdentityService(host: host, settings: settings)
-    try await host.run()
-    withExtendedLifetime(service) {}
-} catch {
-    FileHandle.standardError.write(Data("mpp-identity: \(error)\n".utf8))
-    exit(1)
+    _ = try await IdentityService(host: host, settings: settings)
+    try await host.start()
+    return host
 }
