@@ -1,4 +1,4 @@
 /// Identity verbs: register, login, profile, staff (issue: identity service).
 let identityCommands: [any Command] = [
-    RegisterCommand(), LoginCommand(), LogoutCommand(), WhoAmICommand(), ProfileCommand(), StaffCommand(), AdminCommand(),
+    RegisterCommand(), LoginCommand(), LogoutCommand(), WhoAmICommand(), ProfileCommand(), VerifyCommand(), StaffCommand(), AdminCommand(),
 ]
