@@ -40,7 +40,7 @@ struct UpCommand: Command {
             }
         }
         print(Self.banner(context: context, started: running))
-        fflush(stdout)  // seen at once, also when stdout is a file or a pipe
+        fflush(nil)  // seen at once, also when stdout is a file or a pipe
         let signal = await ShutdownSignal.wait()
         printError("mpp up: \(signal): stopping every service")
         await supervisor.stopAll(grace: .seconds(15))
