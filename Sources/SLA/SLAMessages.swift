@@ -68,6 +68,13 @@ public enum SLAAPI {
         public var region: String?
         public var kind: String?
         public var name: String?
+
+        public init(date: String, region: String? = nil, kind: String? = nil, name: String? = nil) {
+            self.date = date
+            self.region = region
+            self.kind = kind
+            self.name = name
+        }
     }
 
     public struct HoursEntry: Codable, Sendable { public var region: String; public var hours: String }
@@ -77,6 +84,13 @@ public enum SLAAPI {
         public var remove: [HolidayEntry]?
         public var hours: [HoursEntry]?
         public var note: String
+
+        public init(add: [HolidayEntry]? = nil, remove: [HolidayEntry]? = nil, hours: [HoursEntry]? = nil, note: String) {
+            self.add = add
+            self.remove = remove
+            self.hours = hours
+            self.note = note
+        }
     }
 
     public struct CalendarRequest: Codable, Sendable { public var year: Int?; public var region: String? }

@@ -44,8 +44,11 @@ extension SLAService {
         }
     }
 
+    /// The Monday-to-Monday (WIB) interval of an ISO week such as "2026-W47".
+    public static func week(_ text: String) -> (from: Date, to: Date)? { ReportQueries.isoWeek(text) }
+
     /// The ministry's weekly flags for one site.
-    static func flags(_ figures: ReportFigures, breachedAtStart: Int) -> [String] {
+    public static func flags(_ figures: ReportFigures, breachedAtStart: Int) -> [String] {
         var flags: [String] = []
         if figures.received == 0 && figures.finished == 0 { flags.append("tidak_beroperasi") }
         if let onTime = figures.on_time_pct, onTime < 80 { flags.append("on_time_below_80") }
