@@ -54,7 +54,10 @@ struct UpCommand: Command {
         guard name == "mpp-registry" else { return ["MPP_RPC_PORT": nil, "MPP_EVENTS_PORT": nil] }
         guard let first = context.registries.first, let colon = first.lastIndex(of: ":"),
               let port = Int(first[first.index(after: colon)...]), port > 0, port < 65535 else { return [:] }
-        return ["MPP_RPC_PORT": String(port), "MPP_EVENTS_PORT": String(port + 1)]
+        // Ports given explicitly win; otherwise the events port follows the rpc port.
+        let environment = context.environment
+        return ["MPP_RPC_PORT": environment.optional("MPP_RPC_PORT") ?? String(port),
+                "MPP_EVENTS_PORT": environment.optional("MPP_EVENTS_PORT") ?? String(port + 1)]
     }
 
     enum Readiness { case registered, gaveUp, timedOut }

@@ -86,7 +86,7 @@ import ZMQ
 
     /// A second CURVE instance (another registry process, registered in the first one like any
     /// service) must show as serving in `mpp status`: its key comes from its registry record.
-    @Test(.disabled("bug: StatusCommand probes instance.rpc but ServiceDirectory.list() (Sources/Bus/Discovery/ServiceDirectory.swift:51-55) never calls serverKeys.learn(instance), so with MPP_CURVE=on every instance whose endpoint is not in MPP_REGISTRY has no known server key and shows 'unreachable'; fix: learn each listed instance's public_key in list()"))
+    @Test
     func statusProbesOtherCurveInstancesWithTheirRegisteredKeys() async throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -115,7 +115,7 @@ import Glibc
         #expect(platform.up.errors.contains("supervisor gone"), "the registry logged why it stopped:\n\(platform.up.errors)")
     }
 
-    @Test(.disabled("bug: UpCommand.swift:42 prints the banner with print() and never flushes; with stdout not a terminal (systemd, `mpp up > log`) it only appears at exit. Fix: fflush(stdout) after the banner"))
+    @Test
     func bannerAppearsWhileRunning() async throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

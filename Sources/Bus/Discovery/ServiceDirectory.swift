@@ -52,7 +52,9 @@ public actor ServiceDirectory {
         var lastError: any Error = RPCError(.unavailable, "no registry configured")
         for registry in registries {
             do {
-                return try await ask(registry, "registry.list", Empty(), as: RegistryAPI.Instances.self).instances
+                let instances = try await ask(registry, "registry.list", Empty(), as: RegistryAPI.Instances.self).instances
+                for instance in instances { serverKeys.learn(instance) }  // so CURVE callers can reach each of them
+                return instances
             } catch { lastError = error }
         }
         throw lastError
@@ -119,8 +121,9 @@ public actor ServiceDirectory {
                     registered = true
                     logger.info("registered", ["registry": .string(registry), "rpc": .string(registration.rpc)])
                 } else {
+                    // A reply slower than a third of the lease is as good as none: try again sooner.
                     _ = try await ask(registry, "registry.heartbeat", RegistryAPI.InstanceRef(instance: registration.instance),
-                                      as: Empty.self)
+                                      as: Empty.self, timeout: min(.seconds(2), interval))
                 }
                 attempt = 0
                 try? await Task.sleep(for: interval)

@@ -6,6 +6,7 @@ import Support
 /// error exits 78 (EX_CONFIG: restarting will not help), any other startup failure 1.
 public enum ServiceMain {
     public static func run(_ executable: String, _ start: @Sendable (Environment) async throws -> ServiceHost) async -> Never {
+        signal(SIGPIPE, SIG_IGN)  // a peer that hangs up is an error to handle, not a reason to die
         do {
             let host = try await start(Environment())
             let signal = await ShutdownSignal.waitOrOrphaned()
@@ -17,6 +18,9 @@ public enum ServiceMain {
             exit(78)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("\(executable): configuration: \(error)\n".utf8))
+            exit(78)
+        } catch let error as KeyRingError {
+            FileHandle.standardError.write(Data("\(executable): keys: \(error)\n".utf8))
             exit(78)
         } catch {
             FileHandle.standardError.write(Data("\(executable): \(error)\n".utf8))
