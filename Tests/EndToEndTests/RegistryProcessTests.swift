@@ -35,7 +35,7 @@ import Glibc
         let status = await registry.child.waitForExit(timeout: .seconds(5))
         #expect(status == 0, "exit status after SIGTERM; stderr:\n\(registry.child.errors)")
         #expect(registry.child.process.terminationReason == .exit, "exited by itself, not killed by the signal")
-        #expect(ContinuousClock.now - asked < .seconds(5))
+        #expect(ContinuousClock.now - asked < .seconds(15))
         let log = registry.child.errors
         #expect(log.contains("\"shutting down\"") && log.contains("SIGTERM") && log.contains("\"stopped\""), "log:\n\(log)")
         #expect(await health(client, registry.rpc, timeout: .milliseconds(300)) == nil, "no longer answers")
