@@ -55,12 +55,16 @@ public final class CalendarBook: Sendable {
         guard let folder = Bundle.module.url(forResource: "Calendars", withExtension: nil) else {
             throw RPCErrorMessage("shipped calendars missing from the bundle")
         }
-        for row in try CSV.rows(folder.appendingPathComponent("holidays.csv")) where row.count >= 3 {
-            guard CivilDate(row[0]) != nil else { continue }
-            try db.run("INSERT OR IGNORE INTO holidays (date, region, kind, name) VALUES (?, '', ?, ?)", [.text(row[0]), .text(row[1]), .text(row[2])])
+        func records(_ file: String) throws -> [CSVReader.Record] {
+            try CSVReader.records(Array(try Data(contentsOf: folder.appendingPathComponent(file))))
         }
-        for row in try CSV.rows(folder.appendingPathComponent("province_timezones.csv")) where row.count >= 3 {
-            try db.run("INSERT OR IGNORE INTO province_zones (province, zone) VALUES (?, ?)", [.text(row[0]), .text(row[2])])
+        for row in try records("holidays.csv") {
+            guard let date = row["date"], CivilDate(date) != nil, let kind = row["kind"], let name = row["name"] else { continue }
+            try db.run("INSERT OR IGNORE INTO holidays (date, region, kind, name) VALUES (?, '', ?, ?)", [.text(date), .text(kind), .text(name)])
+        }
+        for row in try records("province_timezones.csv") {
+            guard let province = row["province_code"], let zone = row["zone"] else { continue }
+            try db.run("INSERT OR IGNORE INTO province_zones (province, zone) VALUES (?, ?)", [.text(province), .text(zone)])
         }
         try db.run("INSERT INTO calendar_versions (version, changed_at, note) VALUES (1, ?, 'shipped holidays 2024–2026 (SKB 3 Menteri)')",
                    [.real(now.timeIntervalSince1970)])
