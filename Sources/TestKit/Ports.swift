@@ -20,9 +20,14 @@ public func freePort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// A fresh path in the temp folder, nothing created there yet (for code that must create it, or find it missing).
+public func temporaryPath(_ prefix: String = "mpp-test") -> String {
+    NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
+}
+
 /// A fresh temp folder.
 public func temporaryFolder(_ prefix: String = "mpp-test") -> String {
-    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
+    let path = temporaryPath(prefix)
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

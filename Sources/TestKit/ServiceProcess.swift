@@ -19,10 +19,18 @@ public func executable(_ name: String) throws -> String {
     return folder + "/" + name
 }
 
+/// A registry address where nothing listens: discovery keeps retrying in the background, harmlessly.
+public let unreachableRegistry = "tcp://127.0.0.1:9"
+
 /// The environment of a service instance in a test: its data folder, ephemeral ports, the registry.
-public func serviceEnvironment(_ folder: String, registry: String, _ extra: [String: String] = [:]) -> [String: String] {
-    ["MPP_DATA": folder, "MPP_REGISTRY": registry, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_LOG_LEVEL": "debug",
-     "MPP_DRAIN_SECONDS": "1", "MPP_LEASE_MS": "2000", "MPP_ARGON2": "minimum"].merging(extra) { $1 }
+/// `uniqueInstance` gives it a fresh instance name (`test-…`): several instances of one service in
+/// one process would otherwise share the default one (service, host and process id).
+public func serviceEnvironment(_ folder: String, registry: String = unreachableRegistry, logLevel: String = "debug",
+                               uniqueInstance: Bool = false, _ extra: [String: String] = [:]) -> [String: String] {
+    var environment = ["MPP_DATA": folder, "MPP_REGISTRY": registry, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_LOG_LEVEL": logLevel,
+                       "MPP_DRAIN_SECONDS": "1", "MPP_LEASE_MS": "2000", "MPP_ARGON2": "minimum"]
+    if uniqueInstance { environment["MPP_INSTANCE"] = "test-\(UUID().uuidString.prefix(12))" }
+    return environment.merging(extra) { $1 }
 }
 
 /// A service executable (`mpp-registry`, `mpp-catalog`, …) as a child process on ephemeral
@@ -33,12 +41,13 @@ public final class ServiceProcess: @unchecked Sendable {
     public let name: String
     public let log: String
 
-    public init(_ name: String, data: String, registry: String, extra: [String: String] = [:]) throws {
+    public init(_ name: String, data: String, registry: String, logLevel: String = "debug", uniqueInstance: Bool = false,
+                extra: [String: String] = [:]) throws {
         self.name = name
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: try executable(name))
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MPP_") }
-        environment.merge(serviceEnvironment(data, registry: registry, extra)) { $1 }
+        environment.merge(serviceEnvironment(data, registry: registry, logLevel: logLevel, uniqueInstance: uniqueInstance, extra)) { $1 }
         process.environment = environment
         log = data + "/\(name)-\(UUID().uuidString.prefix(6)).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
