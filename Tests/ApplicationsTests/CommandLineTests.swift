@@ -3,6 +3,7 @@ import Bus
 import Foundation
 import ServiceKit
 import Support
+import TestKit
 import Testing
 
 /// The `mpp` verbs of applications, run as the real executable against a platform of its own
@@ -32,7 +33,7 @@ import Testing
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let finished = await within(.seconds(20)) { !process.isRunning }
+        let finished = await eventually(timeout: .seconds(20)) { !process.isRunning }
         if !finished { process.terminate() }
         process.waitUntilExit()
         let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
@@ -42,7 +43,7 @@ import Testing
     @Test func applyTrackActAndSurveyFromTheCommandLine() async throws {
         let platform = try await Platform.start()
         let applications = try await RunningApplications.start(platform)
-        let folder = scratchFolder("mpp-applications-cli")
+        let folder = temporaryFolder("mpp-applications-cli")
         defer {
             Task {
                 await applications.stop()

@@ -3,6 +3,7 @@ import Bus
 import Foundation
 import ServiceKit
 import Support
+import TestKit
 import Testing
 
 /// A crash (SIGKILL) of the applications executable between requests, and in the middle of
@@ -10,7 +11,7 @@ import Testing
 @Suite("Crash") struct CrashTests {
     @Test func killedAndRestartedItLosesNothingAccepted() async throws {
         let platform = try await Platform.shared.value
-        let data = scratchFolder("mpp-applications-crash")
+        let data = temporaryFolder("mpp-applications-crash")
         defer { try? FileManager.default.removeItem(atPath: data) }
         let helper = try await RunningApplications.start(platform)  // only for the identity steps of the scenario
         defer { Task { await helper.stop() } }
@@ -18,7 +19,8 @@ import Testing
         let officer = try await Scenario(platform, helper).staff(.officer, agency: "disdukcapil")
         let instance = "applications-crash-\(UUID().uuidString.prefix(8))"
 
-        var child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, extra: ["MPP_INSTANCE": instance])
+        var child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, logLevel: "info",
+                                       extra: ["MPP_INSTANCE": instance])
         defer { child.kill() }
         var story = try await remote(platform, child, citizen)
         var accepted: [String: String] = [:]  // idempotency key → tracking number
@@ -32,7 +34,8 @@ import Testing
 
         // Between two requests.
         child.kill()
-        child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, extra: ["MPP_INSTANCE": instance])
+        child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, logLevel: "info",
+                                   extra: ["MPP_INSTANCE": instance])
         story = try await remote(platform, child, citizen)
         #expect(try await story.events().prefix(before.count) == before[...])
         for (_, number) in accepted { #expect(try await story.get(number, as: citizen).tracking_number == number) }
@@ -54,7 +57,8 @@ import Testing
         }
         for case let (key, number?) in replies { accepted[key] = number }
         #expect(replies.count == keys.count)
-        child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, extra: ["MPP_INSTANCE": instance])
+        child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, logLevel: "info",
+                                   extra: ["MPP_INSTANCE": instance])
         story = try await remote(platform, child, citizen)
         for (key, number) in accepted { #expect(try await story.applyForKTP(citizen, key: key).tracking_number == number) }
         for key in keys where accepted[key] == nil { accepted[key] = try await story.applyForKTP(citizen, key: key).tracking_number }
@@ -72,7 +76,7 @@ import Testing
     /// A scenario calling the child, once it serves and trusts identity's keys.
     private func remote(_ platform: Platform, _ child: ServiceProcess, _ probe: Person) async throws -> Scenario {
         let story = Scenario(platform, endpoint: try await child.serving())
-        let ready = await within(.seconds(20)) {
+        let ready = await eventually(timeout: .seconds(20)) {
             (try? await story.send("applications.mine", MineRequest(), as: probe, key: nil).isError) == false
         }
         guard ready else { throw RPCError(.unavailable, "mpp-applications does not accept tokens yet") }

@@ -5,6 +5,7 @@ import Foundation
 import ServiceKit
 import Store
 import Support
+import TestKit
 import Testing
 
 /// The story end to end, on a real registry, catalog and identity: a citizen registers,
@@ -27,11 +28,12 @@ import Testing
             platform.stopChildren()
             try? FileManager.default.removeItem(atPath: platform.folder)
         }
-        let applications = try ServiceProcess("mpp-applications", data: platform.folder + "/applications", registry: platform.registryEndpoint)
+        let applications = try ServiceProcess("mpp-applications", data: platform.folder + "/applications", registry: platform.registryEndpoint,
+                                              logLevel: "info", uniqueInstance: true)
         defer { _ = applications.stop() }
         let story = Scenario(platform, endpoint: try await applications.serving())
         let ops = Person(sub: "ops", token: platform.opsToken)
-        #expect(await within { (try? await story.send("applications.mine", MineRequest(), as: ops, key: nil))?.error?.code == .permissionDenied })
+        #expect(await eventually { (try? await story.send("applications.mine", MineRequest(), as: ops, key: nil))?.error?.code == .permissionDenied })
         let number = try await journey(story)
         // Registered like every service: discovery finds it.
         let tracked = try await story.stack.client.call("applications.track", TrackingRef(tracking_number: number), as: TrackView.self)

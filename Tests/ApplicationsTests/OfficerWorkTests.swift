@@ -5,6 +5,7 @@ import Foundation
 import ServiceKit
 import Store
 import Support
+import TestKit
 import Testing
 
 /// Officers at work: races, claims, queues in SLA order, automatic actions at SLA expiry, audit.
@@ -81,7 +82,7 @@ import Testing
             tracking_number: numbers[1], citizen: citizen.sub, service: "ktp-el", region: Places.sukabumi, agency: "disdukcapil",
             claimed_by: nil, at: Timestamp.format(Date()), deadline: nil, budget_used: 1.01), subject: numbers[1])
         let expected = [numbers[1], numbers[2], numbers[0], numbers[3]], mine = numbers
-        let ordered = try await within {
+        let ordered = try await eventually {
             let page: ApplicationPage = try await story.call("applications.queue", QueueRequest(service: "ktp-el"), as: officer, key: nil)
             return page.items.map(\.tracking_number).filter(mine.contains) == expected && page.items.contains { $0.late }
         }
@@ -115,7 +116,7 @@ import Testing
             try await story.platform.publishSLA("sla.expired", SLAEvents.Expired(tracking_number: number, action: "auto_approve",
                                                                                  at: Timestamp.format(Date())), subject: number)
         }
-        #expect(try await within { try await story.get(number, as: doctor).state == "approved" })
+        #expect(try await eventually { try await story.get(number, as: doctor).state == "approved" })
         try await Task.sleep(for: .milliseconds(300))
         let history = try await story.get(number, as: doctor).history
         #expect(history.map(\.action) == ["submit", "check", "auto_approve"])

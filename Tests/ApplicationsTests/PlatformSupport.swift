@@ -7,32 +7,8 @@ import Registry
 import ServiceKit
 import Store
 import Support
+import TestKit
 import Testing
-
-/// A fresh temp folder.
-func scratchFolder(_ prefix: String = "mpp-applications-test") -> String {
-    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes.
-func within(_ timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
-/// The environment of a host in a test platform: own data folder, ephemeral ports.
-func hostEnvironment(_ folder: String, registry: String, _ extra: [String: String] = [:]) -> [String: String] {
-    [
-        "MPP_DATA": folder, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_REGISTRY": registry, "MPP_LOG_LEVEL": "info",
-        "MPP_DRAIN_SECONDS": "1", "MPP_LEASE_MS": "2000", "MPP_ARGON2": "minimum", "MPP_INSTANCE": "test-\(UUID().uuidString.prefix(12))",
-    ].merging(extra) { $1 }
-}
 
 /// Registry, catalog and identity running in this process on ephemeral ports, each with its own
 /// data folder; an `ops` account exists. Services find each other through the registry.
@@ -54,11 +30,12 @@ final class Platform: Sendable {
     static let opsPassword = "sandi-operator-yang-panjang"
 
     static func start() async throws -> Platform {
-        let folder = scratchFolder("mpp-applications-platform")
+        let folder = temporaryFolder("mpp-applications-platform")
         // The registry binds first; nobody else knows its address yet, so it points at a dead port.
         let registry = try await ServiceHost(
             configuration: try ServiceConfiguration.fromEnvironment(
-                service: RegistryService.name, environment: Environment(hostEnvironment(folder + "/registry", registry: "tcp://127.0.0.1:9"))),
+                service: RegistryService.name, environment: Environment(serviceEnvironment(folder + "/registry", registry: unreachableRegistry, logLevel: "info",
+                                                                                     uniqueInstance: true))),
             migrations: [], publishesEvents: true, logSink: .memory())
         let registryService = RegistryService(host: registry, sweepInterval: .milliseconds(50))
         try await registryService.start()
@@ -71,7 +48,7 @@ final class Platform: Sendable {
         let identityFolder = folder + "/identity"
         _ = try await IdentityBootstrap.createOperator(dataDirectory: identityFolder, username: opsUsername, name: "Operator Uji",
                                                       password: opsPassword, force: false, parameters: .minimum)
-        let environment = hostEnvironment(identityFolder, registry: endpoint)
+        let environment = serviceEnvironment(identityFolder, registry: endpoint, logLevel: "info", uniqueInstance: true)
         let identity = try await ServiceHost(
             configuration: try ServiceConfiguration.fromEnvironment(service: IdentityService.name, environment: Environment(environment)),
             migrations: IdentitySchema.migrations, publishesEvents: true, logSink: .memory())
@@ -106,15 +83,16 @@ final class Platform: Sendable {
     /// The real executables: `mpp-registry`, `mpp-catalog`, `mpp-identity` (with an ops account
     /// bootstrapped in its data folder first), each a child process on ephemeral ports.
     static func executables() async throws -> Platform {
-        let folder = scratchFolder("mpp-applications-deployed")
+        let folder = temporaryFolder("mpp-applications-deployed")
         var children: [ServiceProcess] = []
         do {
-            children.append(try ServiceProcess("mpp-registry", data: folder + "/registry", registry: "tcp://127.0.0.1:9"))
+            children.append(try ServiceProcess("mpp-registry", data: folder + "/registry", registry: unreachableRegistry, logLevel: "info",
+                                               uniqueInstance: true))
             let endpoint = try await children[0].serving()
             _ = try await IdentityBootstrap.createOperator(dataDirectory: folder + "/identity", username: opsUsername, name: "Operator Uji",
                                                           password: opsPassword, force: false, parameters: .minimum)
-            children.append(try ServiceProcess("mpp-catalog", data: folder + "/catalog", registry: endpoint))
-            children.append(try ServiceProcess("mpp-identity", data: folder + "/identity", registry: endpoint))
+            children.append(try ServiceProcess("mpp-catalog", data: folder + "/catalog", registry: endpoint, logLevel: "info", uniqueInstance: true))
+            children.append(try ServiceProcess("mpp-identity", data: folder + "/identity", registry: endpoint, logLevel: "info", uniqueInstance: true))
             for child in children { _ = try await child.serving() }
             let token = try await opsLogin(registry: endpoint)
             return Platform(folder: folder, registry: endpoint, ops: token, hosts: [], services: [], children: children)
@@ -128,7 +106,7 @@ final class Platform: Sendable {
     private static func opsLogin(registry: String) async throws -> String {
         let stack = ClientStack(registries: [registry], keys: nil, logger: Logger(service: "test", level: .error, sink: .memory()))
         let ops = Mutexed<String?>(nil)
-        _ = await within(.seconds(20)) {
+        _ = await eventually(timeout: .seconds(20)) {
             let pair = try? await stack.client.call("identity.login", LoginRequest(username: opsUsername, password: opsPassword),
                                                     as: TokenPair.self, options: CallOptions(timeout: .seconds(2), attempts: 1))
             ops.set(pair?.access_token)
@@ -151,7 +129,7 @@ final class Platform: Sendable {
     /// A host of `service` in this platform (not started).
     static func host(_ service: String, folder: String, registry: String, migrations: [Migration],
                      extra: [String: String] = [:]) async throws -> ServiceHost {
-        let environment = Environment(hostEnvironment(folder + "/" + service, registry: registry, extra))
+        let environment = Environment(serviceEnvironment(folder + "/" + service, registry: registry, logLevel: "info", uniqueInstance: true, extra))
         return try await ServiceHost(configuration: try ServiceConfiguration.fromEnvironment(service: service, environment: environment),
                                      migrations: migrations, publishesEvents: true, logSink: .memory())
     }
@@ -185,13 +163,13 @@ struct RunningApplications: Sendable {
     let folder: String
 
     static func start(_ platform: Platform, folder: String? = nil, settings: ApplicationsSettings = ApplicationsSettings()) async throws -> RunningApplications {
-        let folder = folder ?? scratchFolder()
+        let folder = folder ?? temporaryFolder()
         let host = try await Platform.host(ApplicationsService.name, folder: folder, registry: platform.registryEndpoint,
                                            migrations: ApplicationsSchema.migrations)
         let service = try await ApplicationsService(host: host, settings: settings)
         let endpoints = try await host.start()
         // Ready once identity's keys have arrived.
-        _ = await within { !host.auth.verifier.keyIDs.isEmpty }
+        _ = await eventually { !host.auth.verifier.keyIDs.isEmpty }
         return RunningApplications(host: host, service: service, endpoint: endpoints.rpc, events: endpoints.events ?? "", folder: folder)
     }
 

@@ -2,6 +2,7 @@ import Applications
 import Bus
 import Foundation
 import Support
+import TestKit
 import Testing
 
 /// The SLA monitor following real applications, every service a real executable (registry,
@@ -14,10 +15,11 @@ import Testing
     @Test func slaFollowsApplicationsAcrossARestart() async throws {
         let platform = try await Platform.executables()
         defer { Task { await platform.stop() } }
-        let applications = try ServiceProcess("mpp-applications", data: platform.folder + "/applications", registry: platform.registryEndpoint)
+        let applications = try ServiceProcess("mpp-applications", data: platform.folder + "/applications", registry: platform.registryEndpoint,
+                                              logLevel: "info", uniqueInstance: true)
         defer { _ = applications.stop() }
         let slaFolder = platform.folder + "/sla"
-        let first = try ServiceProcess("mpp-sla", data: slaFolder, registry: platform.registryEndpoint,
+        let first = try ServiceProcess("mpp-sla", data: slaFolder, registry: platform.registryEndpoint, logLevel: "info", uniqueInstance: true,
                                        extra: ["MPP_SLA_TEST_CLOCK": "on", "MPP_SLA_TICK_MS": "50"])
         let firstEndpoint = try await first.serving()
         let story = Scenario(platform, endpoint: try await applications.serving())
@@ -35,7 +37,7 @@ import Testing
 
         // sla has a clock for each of them (it follows the applications' events).
         let everyone = [alone, paused, permit] + more
-        #expect(try await within(.seconds(30)) {
+        #expect(try await eventually(timeout: .seconds(30)) {
             for number in everyone where try await status(number, at: firstEndpoint, ops) == nil { return false }
             return try await status(paused, at: firstEndpoint, ops)?["paused"] == .bool(true)
         })
@@ -45,11 +47,11 @@ import Testing
         // Killed; restarted two weeks later in test time. Its first tick finds everything due.
         first.kill()
         let later = Timestamp.format(Date().addingTimeInterval(14 * 86_400))
-        let sla = try ServiceProcess("mpp-sla", data: slaFolder, registry: platform.registryEndpoint,
+        let sla = try ServiceProcess("mpp-sla", data: slaFolder, registry: platform.registryEndpoint, logLevel: "info", uniqueInstance: true,
                                      extra: ["MPP_SLA_TEST_CLOCK": "on", "MPP_SLA_TICK_MS": "50", "MPP_SLA_TEST_CLOCK_START": later])
         defer { _ = sla.stop() }
         let slaEndpoint = try await sla.serving()
-        #expect(try await within(.seconds(20)) { try await facts(slaEndpoint, alone).filter { $0 == "sla.escalated" }.count == 2 })
+        #expect(try await eventually(timeout: .seconds(20)) { try await facts(slaEndpoint, alone).filter { $0 == "sla.escalated" }.count == 2 })
         _ = try await advance(slaEndpoint, days: 1)  // time goes on: nothing fires twice
 
         let aloneFacts = try await facts(slaEndpoint, alone)
@@ -63,7 +65,7 @@ import Testing
         }
 
         // The permit was issued automatically by applications, once, as `system`.
-        #expect(try await within(.seconds(20)) { try await story.get(permit, as: ops).state == "approved" })
+        #expect(try await eventually(timeout: .seconds(20)) { try await story.get(permit, as: ops).state == "approved" })
         let systemSteps = try await story.get(permit, as: ops).history.filter { $0.actor_role == "system" }
         #expect(systemSteps.count == 1 && systemSteps.first?.to == "approved")
         #expect(try await facts(slaEndpoint, permit).filter { $0 == "sla.expired" }.count == 1)
