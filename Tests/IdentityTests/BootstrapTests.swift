@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import ServiceKit
 import Sodium
+import TestKit
 import Testing
 
 @Suite("Local bootstrap of the first ops account")

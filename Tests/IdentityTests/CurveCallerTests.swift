@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import ServiceKit
 import Support
+import TestKit
 import Testing
 
 /// In CURVE mode the connection's key name says which program calls: services named in

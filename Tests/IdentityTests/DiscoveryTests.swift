@@ -6,6 +6,7 @@ import Registry
 import ServiceKit
 import Store
 import Support
+import TestKit
 import Testing
 
 /// The whole path as deployed: a registry, a catalog and identity found through it, and another
@@ -15,7 +16,7 @@ struct DiscoveryTests {
     /// Starts a host registered with `registry` (or, for the registry itself, with nobody).
     static func host(_ service: String, registry: String, folder: String, migrations: [Migration] = []) async throws -> ServiceHost {
         try await ServiceHost(configuration: try ServiceConfiguration.fromEnvironment(
-            service: service, environment: testEnvironment(folder, ["MPP_REGISTRY": registry, "MPP_LEASE_MS": "2000"])),
+            service: service, environment: Environment(serviceEnvironment(folder, registry: registry))),
             migrations: migrations, publishesEvents: true, logSink: .memory())
     }
 
@@ -45,7 +46,8 @@ struct DiscoveryTests {
 
         let identityHost = try await Self.host(IdentityService.name, registry: registryEndpoint, folder: folder + "/identity",
                                                migrations: IdentitySchema.migrations)
-        services.append(try await IdentityService(host: identityHost, settings: try IdentitySettings.fromEnvironment(testEnvironment(folder))))
+        services.append(try await IdentityService(host: identityHost,
+                                                  settings: try IdentitySettings.fromEnvironment(Environment(serviceEnvironment(folder)))))
         try await identityHost.start()
         hosts.append(identityHost)
 

@@ -5,23 +5,8 @@ import Identity
 import ServiceKit
 import Sodium
 import Support
+import TestKit
 import Testing
-
-/// A fresh temp folder for one test.
-func temporaryFolder(_ prefix: String = "mpp-identity-test") -> String {
-    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// Environment of a test host: its own data folder, ephemeral ports, a registry address where
-/// nothing listens (discovery keeps retrying in the background, harmlessly).
-func testEnvironment(_ folder: String, _ extra: [String: String] = [:]) -> Environment {
-    Environment([
-        "MPP_DATA": folder, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_REGISTRY": "tcp://127.0.0.1:9",
-        "MPP_LOG_LEVEL": "debug", "MPP_DRAIN_SECONDS": "1", "MPP_ARGON2": "minimum",
-    ].merging(extra) { $1 })
-}
 
 /// One real catalog for the whole test process (seeding the regions takes a while); read-only
 /// for identity's purposes, so tests share it.
@@ -29,7 +14,7 @@ enum SharedCatalog {
     static let running = Task<(CatalogService, String), any Error> {
         let folder = temporaryFolder("mpp-identity-catalog")
         let host = try await ServiceHost(configuration: try ServiceConfiguration.fromEnvironment(
-            service: CatalogService.name, environment: testEnvironment(folder)),
+            service: CatalogService.name, environment: Environment(serviceEnvironment(folder))),
             migrations: CatalogSchema.migrations, publishesEvents: true, logSink: .memory())
         let service = try await CatalogService(host: host, followIdentity: false)
         return (service, try await host.start().rpc)
@@ -58,7 +43,7 @@ struct IdentityStack: Sendable {
     static func start(clock: (any Clock)? = nil, catalog: String? = nil, environment extra: [String: String] = [:],
                       folder existing: String? = nil, ikd: any IKDVerifier = IKDNotConfigured()) async throws -> IdentityStack {
         let folder = existing ?? temporaryFolder()
-        let environment = testEnvironment(folder, extra)
+        let environment = Environment(serviceEnvironment(folder, extra))
         if existing == nil {
             _ = try await IdentityBootstrap.createOperator(dataDirectory: folder, username: opsUsername, name: "Operator Platform",
                                                           password: opsPassword, force: false, parameters: .minimum)
@@ -133,14 +118,4 @@ struct IdentityStack: Sendable {
             token: creator, key: UUID().uuidString)
         return try await login(username: username, password: password)
     }
-}
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
 }

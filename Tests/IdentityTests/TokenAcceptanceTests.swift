@@ -4,6 +4,7 @@ import Identity
 import ServiceKit
 import Sodium
 import Support
+import TestKit
 import Testing
 
 /// Another service (a "probe" with one authenticated method) checking identity's tokens with
@@ -16,7 +17,7 @@ struct ProbeService: Sendable {
     static func start(following identity: IdentityStack) async throws -> ProbeService {
         let folder = temporaryFolder("mpp-identity-probe")
         let host = try await ServiceHost(configuration: try ServiceConfiguration.fromEnvironment(
-            service: "probe", environment: testEnvironment(folder)), migrations: [], publishesEvents: false, logSink: .memory())
+            service: "probe", environment: Environment(serviceEnvironment(folder))), migrations: [], publishesEvents: false, logSink: .memory())
         host.methods.on("probe.whoami") { (_: Empty, context: RequestContext) in try host.auth.claims(context) }
         let verifier = host.auth.verifier
         // What `Authenticator.followIdentity` does through discovery, wired to the known endpoints.
@@ -91,7 +92,7 @@ struct TokenAcceptanceTests {
 
         // Revoked: logout reaches the other service through identity.token_revoked.
         let _: LogoutReply = try await stack.call("identity.logout", LogoutRequest(), token: pair.access_token)
-        #expect(try await eventually { try await probe.whoami(pair.access_token, stack.rpc).error?.code == .unauthenticated })
+        #expect(try await eventually(timeout: .seconds(5)) { try await probe.whoami(pair.access_token, stack.rpc).error?.code == .unauthenticated })
         #expect(try await probe.whoami(pair.access_token, stack.rpc).error?.message.contains("revoked") == true)
     }
 
