@@ -4,13 +4,7 @@ import Domain
 import Foundation
 import ServiceKit
 import Support
-
-/// A fresh temp folder for one test.
-func temporaryFolder(_ prefix: String = "mpp-catalog-test") -> String {
-    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+import TestKit
 
 /// A catalog store seeded once per test process; tests start from copies of it, so each gets
 /// its own catalog without paying for the seed again.
@@ -42,10 +36,8 @@ struct RunningCatalog: Sendable {
                 try FileManager.default.copyItem(atPath: try await seededTemplate.value, toPath: target)
             }
         }
-        let configuration = try ServiceConfiguration.fromEnvironment(service: CatalogService.name, environment: Environment([
-            "MPP_DATA": folder, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_REGISTRY": "tcp://127.0.0.1:1",
-            "MPP_LOG_LEVEL": "warning", "MPP_INSTANCE": "catalog-test-\(UUID().uuidString.prefix(8))", "MPP_DRAIN_SECONDS": "1",
-        ]))
+        let configuration = try ServiceConfiguration.fromEnvironment(service: CatalogService.name, environment: Environment(serviceEnvironment(
+            folder, logLevel: "warning", ["MPP_INSTANCE": "catalog-test-\(UUID().uuidString.prefix(8))"])))
         let host = try await ServiceHost(configuration: configuration, migrations: CatalogSchema.migrations, publishesEvents: true,
                                          logSink: .memory())
         let service = try await CatalogService(host: host, followIdentity: false)

@@ -1,6 +1,7 @@
 import Catalog
 import Domain
 import Foundation
+import TestKit
 import Testing
 
 /// The first start loads the shipped reference data in one transaction; later starts do not.
