@@ -4,6 +4,7 @@ import Registry
 import ServiceKit
 import Store
 import Support
+import TestKit
 import Testing
 
 /// The registry served over real sockets in this process, with a real SQLite outbox.
@@ -43,7 +44,7 @@ import Testing
         #expect(try JSON.decode(RegistryAPI.Instances.self, from: none.body).instances.isEmpty)
 
         // The registry registers itself too, so `list` shows it among the others, by service then instance.
-        let listed = try await eventually {
+        let listed = try await eventually(timeout: .seconds(5)) {
             let list = try await call(client, registry.rpc, "registry.list", Empty())
             let names = try JSON.decode(RegistryAPI.Instances.self, from: list.body).instances.map(\.instance)
             return names == ["echo-a", "echo-b", "other-1", registry.host.configuration.instance]
@@ -182,7 +183,7 @@ import Testing
         #expect(try silentEvents.last?.event.decodeData(RegistryAPI.InstanceEvent.self).reason == "expired")
         #expect(silentEvents.allSatisfy { $0.stream == "registry" })
         let last = try #require(silentEvents.last?.seq)
-        #expect(try await eventually { try await subscriber.cursor("registry") >= last }, "the durable cursor moved past it")
+        #expect(try await eventually(timeout: .seconds(5)) { try await subscriber.cursor("registry") >= last }, "the durable cursor moved past it")
 
         // events.read has it too, durably in the outbox.
         let outbox = try await Self.outbox(client, registry).filter { try Self.data($0).instance == "silent-1" }
@@ -198,10 +199,10 @@ import Testing
         // exactly; here, should a starved CI machine delay its heartbeats past 3 s, its directory
         // registers it again, so the check is only that it is registered at the end.)
         try await Task.sleep(until: registered + .milliseconds(3_500), clock: .continuous)
-        #expect(await eventually { registry.service.instances.contains { $0.instance == "alive-1" } })
+        #expect(await eventually(timeout: .seconds(5)) { registry.service.instances.contains { $0.instance == "alive-1" } })
 
         await directory.deregister()
-        #expect(await eventually { !registry.service.instances.contains { $0.instance == "alive-1" } })
+        #expect(await eventually(timeout: .seconds(5)) { !registry.service.instances.contains { $0.instance == "alive-1" } })
         await subscriber.stop()
         store.close()
         await client.shutdown()
@@ -214,7 +215,7 @@ import Testing
         let health = try await call(client, registry.rpc, "sys.health", Empty())
         let decoded = try JSON.decode(Health.self, from: health.body)
         #expect(decoded.service == "registry" && decoded.status == "serving" && decoded.instance == registry.host.configuration.instance)
-        #expect(await eventually { registry.service.instances.contains { $0.service == "registry" } })
+        #expect(await eventually(timeout: .seconds(5)) { registry.service.instances.contains { $0.service == "registry" } })
 
         await registry.host.shutdown()
         // Its own deregistration went into the outbox before the store closed.

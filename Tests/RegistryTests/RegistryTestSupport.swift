@@ -3,33 +3,7 @@ import Foundation
 import Registry
 import ServiceKit
 import Support
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A free loopback TCP port: bound to port 0 by the kernel, then released for the caller to use.
-func freePort() -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    precondition(descriptor >= 0, "socket() failed")
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-    }
-    precondition(bound, "bind() to an ephemeral port failed")
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// A fresh temp folder for one test.
-func temporaryFolder(_ prefix: String = "mpp-registry-test") -> String {
-    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+import TestKit
 
 /// A registry running in this process on its own ports and data folder, registered with itself.
 struct RunningRegistry: Sendable {
@@ -50,12 +24,10 @@ struct RunningRegistry: Sendable {
             let configuration = try ServiceConfiguration.fromEnvironment(
                 service: RegistryService.name, defaultRPCPort: RegistryService.defaultRPCPort,
                 defaultEventsPort: RegistryService.defaultEventsPort,
-                environment: Environment([
-                    "MPP_DATA": folder, "MPP_RPC_PORT": "\(rpcPort)", "MPP_EVENTS_PORT": "\(eventsPort)",
-                    "MPP_REGISTRY": "tcp://127.0.0.1:\(rpcPort)", "MPP_LOG_LEVEL": "debug",
-                    "MPP_INSTANCE": "registry-test-\(rpcPort)", "MPP_LEASE_MS": "\(leaseMilliseconds)",
-                    "MPP_DRAIN_SECONDS": "1",
-                ]))
+                environment: Environment(serviceEnvironment(folder, registry: "tcp://127.0.0.1:\(rpcPort)", [
+                    "MPP_RPC_PORT": "\(rpcPort)", "MPP_EVENTS_PORT": "\(eventsPort)", "MPP_INSTANCE": "registry-test-\(rpcPort)",
+                    "MPP_LEASE_MS": "\(leaseMilliseconds)",
+                ])))
             let logs = LogSink.memory()
             let host = try await ServiceHost(configuration: configuration, migrations: [], publishesEvents: true, logSink: logs)
             let service = RegistryService(host: host, sweepInterval: sweep)
@@ -95,16 +67,6 @@ func call<Body: Encodable>(_ client: RPCClient, _ endpoint: String, _ method: St
 func call(_ client: RPCClient, _ endpoint: String, _ method: String, json: String,
           timeout: Duration = .seconds(10)) async throws -> Outcome {
     try await client.send(to: endpoint, method: method, body: Array(json.utf8), timeout: timeout)
-}
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
 }
 
 /// A registration for a fake instance.

@@ -3,6 +3,7 @@ import Foundation
 import Registry
 import ServiceKit
 import Support
+import TestKit
 import Testing
 
 /// The client side of discovery against real registries: two registries, no single point of failure.
@@ -22,7 +23,7 @@ import Testing
         // The echo instance registers with both registries.
         let own = ServiceDirectory(registries: [first.rpc, second.rpc], client: client, logger: logger)
         await own.register(registration("echo-dual", rpc: echoEndpoint, ttl: 5_000))
-        let inBoth = try await eventually {
+        let inBoth = try await eventually(timeout: .seconds(5)) {
             let a = try await Self.lookup(client, first, "echo").map(\.instance)
             let b = try await Self.lookup(client, second, "echo").map(\.instance)
             return a == ["echo-dual"] && b == ["echo-dual"]
@@ -33,7 +34,7 @@ import Testing
         let callerDirectory = ServiceDirectory(registries: [first.rpc, second.rpc], client: client, logger: logger,
                                                refreshInterval: .milliseconds(100))
         let caller = ServiceClient(rpc: client, directory: callerDirectory)
-        #expect(await eventually { await callerDirectory.instances(of: "echo").map(\.rpc) == [echoEndpoint] })
+        #expect(await eventually(timeout: .seconds(5)) { await callerDirectory.instances(of: "echo").map(\.rpc) == [echoEndpoint] })
         let reply: Echo = try await caller.call("echo.say", Echo(text: "sebelum"), options: CallOptions(timeout: .seconds(5)))
         #expect(reply == Echo(text: "sebelum"))
         #expect(try await eventually(timeout: .seconds(10)) { try await callerDirectory.list().contains { $0.instance == "echo-dual" } })
@@ -68,7 +69,7 @@ import Testing
         let client = RPCClient()
         let own = ServiceDirectory(registries: [registry.rpc], client: client, logger: Logger(service: "test", sink: .memory()))
         await own.register(registration("echo-back", ttl: 1_500))
-        #expect(await eventually { registry.service.instances.contains { $0.instance == "echo-back" } })
+        #expect(await eventually(timeout: .seconds(5)) { registry.service.instances.contains { $0.instance == "echo-back" } })
 
         // The registry loses the lease (as after its restart): the next heartbeat gets not_found
         // and the directory registers again.
@@ -83,7 +84,7 @@ import Testing
             return reasons.starts(with: ["up", "deregistered", "up"])
         }
         #expect(back)
-        #expect(await eventually { registry.service.instances.contains { $0.instance == "echo-back" } })
+        #expect(await eventually(timeout: .seconds(5)) { registry.service.instances.contains { $0.instance == "echo-back" } })
 
         // Graceful shutdown removes it at once.
         await own.deregister()
