@@ -2,6 +2,7 @@ import Bus
 import Foundation
 import Store
 import Support
+import TestKit
 import Testing
 import ZMQ
 

@@ -9,13 +9,6 @@ func testLogger(_ service: String = "test") -> (Logger, LogSink) {
     return (Logger(service: service, instance: "\(service)-1", level: .debug, sink: sink), sink)
 }
 
-/// A fresh temp folder for one test.
-func temporaryFolder() -> String {
-    let path = NSTemporaryDirectory() + "mpp-bus-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 struct Echo: Codable, Sendable, Equatable {
     var text: String
     var n: Int?
