@@ -1,14 +1,11 @@
 import Foundation
 import ServiceKit
+import TestKit
 import Testing
 import ZMQ
 
 /// CURVE key files of a deployment: `<name>.key` (secret, 0600) and `<name>.pub` (public, the allow-list).
 @Suite struct KeyRingTests {
-    static func folder() -> String {
-        NSTemporaryDirectory() + "mpp-keys-" + UUID().uuidString
-    }
-
     static func permissions(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
@@ -19,7 +16,7 @@ import ZMQ
     }
 
     @Test func generateWritesAPairPerNameWithPrivateSecretKeys() throws {
-        let top = Self.folder()
+        let top = temporaryPath("mpp-keys")
         let directory = top + "/nested/keys"
         defer { try? FileManager.default.removeItem(atPath: top) }
         let written = try KeyRing.generate(directory: directory, names: ["registry", "mpp", "notify-worker", "ops_2"])
@@ -39,7 +36,7 @@ import ZMQ
     }
 
     @Test func generateKeepsExistingKeys() throws {
-        let directory = Self.folder()
+        let directory = temporaryPath("mpp-keys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try KeyRing.generate(directory: directory, names: ["registry"])
         let before = try Self.text("\(directory)/registry.key")
@@ -53,7 +50,7 @@ import ZMQ
 
     @Test(arguments: ["", "../evil", "a b", "x.y", "name/with/slash", "semi;colon", "*"])
     func generateRejectsBadNames(name: String) throws {
-        let directory = Self.folder()
+        let directory = temporaryPath("mpp-keys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(throws: KeyRingError.self) { try KeyRing.generate(directory: directory, names: [name]) }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -62,7 +59,7 @@ import ZMQ
     }
 
     @Test func badNameMessageSaysWhatIsAllowed() throws {
-        let directory = Self.folder()
+        let directory = temporaryPath("mpp-keys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         do {
             try KeyRing.generate(directory: directory, names: ["a b"])
@@ -73,7 +70,7 @@ import ZMQ
     }
 
     @Test func loadGivesOwnPairAndTheAllowListByName() throws {
-        let directory = Self.folder()
+        let directory = temporaryPath("mpp-keys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try KeyRing.generate(directory: directory, names: ["registry", "catalog", "mpp"])
         _ = FileManager.default.createFile(atPath: "\(directory)/README.txt", contents: Data("not a key".utf8))
@@ -90,7 +87,7 @@ import ZMQ
     }
 
     @Test func removingAPublicKeyRemovesItFromTheAllowList() throws {
-        let directory = Self.folder()
+        let directory = temporaryPath("mpp-keys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try KeyRing.generate(directory: directory, names: ["registry", "intruder"])
         try FileManager.default.removeItem(atPath: "\(directory)/intruder.pub")
@@ -101,7 +98,7 @@ import ZMQ
     }
 
     @Test func loadWithoutASecretKeyExplainsHowToMakeOne() throws {
-        let directory = Self.folder()
+        let directory = temporaryPath("mpp-keys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try KeyRing.generate(directory: directory, names: ["registry"])
         do {
@@ -117,7 +114,7 @@ import ZMQ
     }
 
     @Test func aCorruptPublicKeyIsAnErrorNotASilentSkip() throws {
-        let directory = Self.folder()
+        let directory = temporaryPath("mpp-keys")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try KeyRing.generate(directory: directory, names: ["registry"])
         _ = FileManager.default.createFile(atPath: "\(directory)/garbage.pub", contents: Data("short\n".utf8))
@@ -126,6 +123,6 @@ import ZMQ
     }
 
     @Test func aMissingFolderIsAnEmptyAllowList() throws {
-        #expect(try KeyRing.allowList(directory: Self.folder()).isEmpty)
+        #expect(try KeyRing.allowList(directory: temporaryPath("mpp-keys")).isEmpty)
     }
 }
