@@ -159,11 +159,17 @@ import Testing
         let service = try await platform.notifications(settings: settings)
         try await Self.queue(platform, service, count: 20)
         #expect(try await eventually { try await service.count("SELECT COUNT(*) AS n FROM jobs") == 20 })
+        // What flows in between two claims depends on the time between them (a loaded machine is slow).
+        func allowed(since start: ContinuousClock.Instant) -> Int { Int(Double((ContinuousClock.now - start).components.seconds) * 5
+                                                                        + Double((ContinuousClock.now - start).components.attoseconds) / 2e17) + 1 }
+        var start = ContinuousClock.now
         #expect(try await claim(platform, service, worker: "w", max: 100).count == 5, "the burst: one second's worth")
-        #expect(try await claim(platform, service, worker: "w", max: 100).count <= 1)
+        let again = try await claim(platform, service, worker: "w", max: 100).count
+        #expect(again <= allowed(since: start), "\(again) right after the burst")
+        start = ContinuousClock.now
         try await Task.sleep(for: .milliseconds(1_000))
         let refilled = try await claim(platform, service, worker: "w", max: 100).count
-        #expect((4...6).contains(refilled), "about 5 more after a second, got \(refilled)")
+        #expect(refilled >= 4 && refilled <= min(5, allowed(since: start)), "about 5 more after a second, got \(refilled)")
         await service.stop()
         await platform.stop()
     }
