@@ -13,6 +13,7 @@ struct UpCommand: Command {
                               "mpp-notifications", "mpp-notify-worker"]
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
+        ShutdownSignal.listen()  // Ctrl-C during start-up stops what was started, and nothing is orphaned
         let directory = Self.executableDirectory()
         let only = arguments.option("only").map { Set($0.split(separator: ",").map { "mpp-" + $0.replacingOccurrences(of: "mpp-", with: "") }) }
         let found = Self.executables.filter { FileManager.default.isExecutableFile(atPath: directory + "/" + $0) }
@@ -29,7 +30,7 @@ struct UpCommand: Command {
 
         let stack = try context.clients()
         var running: [String] = []
-        for name in found {
+        for name in found where ShutdownSignal.received == nil {
             try await supervisor.start(name)
             guard name != "mpp-notify-worker" else { running.append(name); continue }  // a worker registers nothing
             let service = String(name.dropFirst(4))
@@ -39,8 +40,10 @@ struct UpCommand: Command {
             case .timedOut: printError("mpp up: \(name) did not register within 30 s (see its log above); it keeps restarting")
             }
         }
-        print(Self.banner(context: context, started: running))
-        fflush(nil)  // seen at once, also when stdout is a file or a pipe
+        if ShutdownSignal.received == nil {
+            print(Self.banner(context: context, started: running))
+            fflush(nil)  // seen at once, also when stdout is a file or a pipe
+        }
         let signal = await ShutdownSignal.wait()
         printError("mpp up: \(signal): stopping every service")
         await supervisor.stopAll(grace: .seconds(15))
@@ -66,7 +69,7 @@ struct UpCommand: Command {
                                     timeout: Duration) async -> Readiness {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            guard await supervisor.isAlive(name) else { return .gaveUp }
+            guard await supervisor.isAlive(name), ShutdownSignal.received == nil else { return .gaveUp }
             if let instances = try? await stack.directory.list(), instances.contains(where: { $0.service == service }) { return .registered }
             try? await Task.sleep(for: .milliseconds(100))
         }

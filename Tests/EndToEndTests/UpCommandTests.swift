@@ -89,6 +89,8 @@ import Glibc
         #expect(table.output.contains("SERVICE") && table.output.contains("registry") && table.output.contains("serving"),
                 "table:\n\(table.output)")
 
+        // Up means the banner is out; then SIGTERM stops everything.
+        #expect(await eventually(timeout: .seconds(20)) { platform.up.output.contains("MPP Digital is up") }, "stdout:\n\(platform.up.output)")
         platform.up.signal(SIGTERM)
         let status = await platform.up.waitForExit(timeout: .seconds(20))
         #expect(status == 0, "mpp up exit status; stderr:\n\(platform.up.errors)")

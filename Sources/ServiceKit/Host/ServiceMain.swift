@@ -7,6 +7,7 @@ import Support
 public enum ServiceMain {
     public static func run(_ executable: String, _ start: @Sendable (Environment) async throws -> ServiceHost) async -> Never {
         signal(SIGPIPE, SIG_IGN)  // a peer that hangs up is an error to handle, not a reason to die
+        ShutdownSignal.listen()   // a stop request during a slow start is kept, not fatal
         do {
             let host = try await start(Environment())
             let signal = await ShutdownSignal.waitOrOrphaned()
