@@ -19,7 +19,7 @@ public final class SLAService: Sendable {
     let tickInterval: Duration
 
     /// - Parameter testClock: the service's clock when started in test mode (`MPP_SLA_TEST_CLOCK=on`).
-    public init(host: ServiceHost, testClock: TestClock? = nil, tickInterval: Duration = .seconds(1)) async throws {
+    public init(host: ServiceHost, testClock: TestClock? = nil, tickInterval: Duration = .milliseconds(500)) async throws {
         self.host = host
         self.testClock = testClock
         self.tickInterval = tickInterval
