@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 
 /// PROTOCOL.md is enough for another language: `Tests/interop/check_health.py` (pyzmq) drives a

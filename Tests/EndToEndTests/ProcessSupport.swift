@@ -1,5 +1,6 @@
 import Bus
 import Foundation
+import TestKit
 import Support
 import Testing
 #if canImport(Glibc)
@@ -147,46 +148,12 @@ func commandLine(_ pid: Int32) -> String {
     return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
 }
 
-/// A free loopback TCP port: bound to port 0 by the kernel, then released for the caller to use.
-func freePort() -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    precondition(descriptor >= 0, "socket() failed")
-    defer { Glibc.close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-    }
-    precondition(bound, "bind() to an ephemeral port failed")
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// Two distinct free ports (rpc, events).
 func freePorts() -> (Int, Int) {
     while true {
         let (a, b) = (freePort(), freePort())
         if a != b { return (a, b) }
     }
-}
-
-/// A fresh temp folder for one test.
-func temporaryFolder(_ prefix: String = "mpp-e2e") -> String {
-    let path = NSTemporaryDirectory() + prefix + "-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
 }
 
 /// Asks an endpoint for `sys.health`; nil when it does not answer within `timeout`.
