@@ -25,12 +25,18 @@ extension IdentityService {
             try await requireRegion(village.value, field: "address.village_code", what: "desa/kelurahan")
         }
         let now = host.clock.now()
+        let stream = host.configuration.stream
         let saved = try await host.store.write { db -> (Account, Profile)? in
             guard let account = try Account.find(db, id: claims.sub) else { return nil }
             let current = try ProfileStore.load(db, accountID: account.id)
             switch ProfileRules.apply(update, to: current) {
             case .success(let profile):
                 try ProfileStore.save(db, accountID: account.id, profile, at: now)
+                // Notifications learn how the person wants to be reached (asked once, here).
+                try Outbox.append(db, stream: stream, type: "identity.profile_updated",
+                                  data: IdentityEvents.ProfileUpdated(sub: account.id, phone: profile.phone, email: profile.email,
+                                                                      language: profile.preferred_language, channels: profile.preferred_channels),
+                                  time: now, traceID: context.traceID, subject: account.id)
                 return (account, profile)
             case .failure(let problems):
                 throw RPCError.invalid(problems.fields)

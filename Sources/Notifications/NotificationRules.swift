@@ -45,7 +45,7 @@ public struct NotificationRules: Sendable {
     public static let subscriptions: [(service: String, topics: [String])] = [
         ("applications", ["application.submitted", "application.status_changed"]),
         ("sla", ["sla.warning", "sla.breached", "sla.escalated"]),
-        ("identity", ["identity.citizen_registered"]),
+        ("identity", ["identity.citizen_registered", "identity.profile_updated"]),
     ]
 
     /// The notifications an event asks for (none for event types without a rule). Throws when

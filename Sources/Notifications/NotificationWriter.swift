@@ -1,4 +1,5 @@
 import Bus
+import Domain
 import Foundation
 import Store
 import Support
@@ -22,6 +23,13 @@ struct NotificationWriter: Sendable {
     /// `skipped_events` and skipped: one bad event must not stop the stream behind it.
     @discardableResult
     func apply(_ db: Database, _ delivered: DeliveredEvent, now: Double) throws -> Applied {
+        if delivered.topic == "identity.profile_updated" {
+            // Not a notification: the person's channels and addresses, from their identity profile.
+            if let profile = try? delivered.event.decodeData(IdentityEvents.ProfileUpdated.self) {
+                try Preferences(profile).save(db, now: now)
+            }
+            return Applied()
+        }
         let intents: [Intent]
         do {
             intents = try rules.intents(topic: delivered.topic, event: delivered.event)

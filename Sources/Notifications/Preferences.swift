@@ -1,4 +1,5 @@
 import Bus
+import Domain
 import Foundation
 import Store
 import Support
@@ -18,6 +19,14 @@ public struct Preferences: Codable, Sendable, Equatable {
         self.language = language
         self.phone = phone
         self.email = email
+    }
+
+    /// The choices a person made in their identity profile (`app` is the inbox).
+    init(_ profile: IdentityEvents.ProfileUpdated) {
+        let channels = profile.channels.compactMap { $0 == "app" ? Medium.inbox : Medium(rawValue: $0) }
+        self.init(recipient: profile.sub, channels: channels.isEmpty ? [.inbox] : channels,
+                  language: Language(rawValue: profile.language) ?? .fallback,
+                  phone: profile.phone.flatMap(AddressRules.normalisedPhone), email: profile.email)
     }
 
     /// The channels to notify on: the inbox, then every chosen channel that has an address.

@@ -1,4 +1,5 @@
 import Bus
+import Domain
 import Foundation
 import Notifications
 import ServiceKit
@@ -116,6 +117,24 @@ import Testing
         }
         #expect(welcome == ["c-7 email Welcome to MPP Digital", "c-7 inbox Welcome to MPP Digital", "c-7 whatsapp Welcome to MPP Digital",
                             "c-9 inbox Welcome to MPP Digital", "c-9 log Welcome to MPP Digital"])
+        await service.stop()
+        await platform.stop()
+    }
+
+    /// Channels and addresses given once in the identity profile become the person's preferences.
+    @Test func theIdentityProfileSetsHowAPersonIsReached() async throws {
+        let platform = try await TestPlatform.start()
+        let service = try await platform.notifications()
+        try await platform.publish(platform.identity, "identity.profile_updated", [
+            IdentityEvents.ProfileUpdated(sub: "c-21", phone: "081234567890", email: "siti@example.id", language: "en",
+                                          channels: ["app", "whatsapp", "email"]),
+        ])
+        let client = platform.stack.rpc
+        #expect(try await eventually {
+            let read: Preferences = try await call(client, service.rpc, "notifications.preferences.get", GetPreferences(recipient: "c-21"),
+                                                   token: platform.token("ops", .ops))
+            return read.channels == [.inbox, .whatsapp, .email] && read.phone == "+6281234567890" && read.language == .english
+        })
         await service.stop()
         await platform.stop()
     }
