@@ -91,9 +91,10 @@ struct UpCommand: Command {
 
         try, in another terminal:
           mpp status                              every instance, its health and request counts
-          mpp call sys.health '{}' --endpoint tcp://127.0.0.1:7700
+          mpp call sys.health '{}' --endpoint \(context.registries.first ?? "tcp://127.0.0.1:7700")
           mpp call registry.list '{}'             any MPP/1 method, JSON in, JSON out
           mpp --help                              every command
+          a citizen's journey, step by step: README.md
 
         Ctrl-C stops everything cleanly.
         """
