@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "SLA", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Domain"],
                 resources: [.copy("Calendars")]),
         .target(name: "Notifications", dependencies: ["ServiceKit", "Bus", "Store", "Support", "Domain"]),
-        .target(name: "NotifyWorker", dependencies: ["ServiceKit", "Bus", "Support", "Sodium"]),
+        .target(name: "NotifyWorker", dependencies: ["Notifications", "ServiceKit", "Bus", "Support", "Sodium"]),
 
         // The `mpp` command line.
         .target(name: "MPPCommand", dependencies: ["ServiceKit", "Bus", "Support", "ZMQ", "Sodium", "Domain", "Catalog", "Identity",

@@ -43,6 +43,27 @@ public struct ClaimedJob: Codable, Sendable, Equatable {
     public var reference: String?
     public var created_at: String
     public var lease_until: String
+
+    public init(job: Int64, lease: String, attempt: Int, lane: Lane, channel: String, medium: String, to: String, recipient: String,
+                language: String, subject: String?, body: String, event_type: String, event_id: String, reference: String?,
+                created_at: String, lease_until: String = "") {
+        self.job = job
+        self.lease = lease
+        self.attempt = attempt
+        self.lane = lane
+        self.channel = channel
+        self.medium = medium
+        self.to = to
+        self.recipient = recipient
+        self.language = language
+        self.subject = subject
+        self.body = body
+        self.event_type = event_type
+        self.event_id = event_id
+        self.reference = reference
+        self.created_at = created_at
+        self.lease_until = lease_until
+    }
 }
 
 public struct ClaimedJobs: Codable, Sendable {

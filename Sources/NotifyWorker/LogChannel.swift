@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 import Support
 
 /// Development channel: one JSON line per notification on the worker's standard output.
@@ -8,7 +9,7 @@ public struct LogChannel: DeliveryChannel {
 
     public init(output: FileHandle = .standardOutput) { self.output = output }
 
-    public func deliver(_ job: WorkerJob) async -> DeliveryResult {
+    public func deliver(_ job: ClaimedJob) async -> DeliveryResult {
         let line: JSONValue = ["notification": .number(Double(job.job)), "to": .string(job.to), "medium": .string(job.medium),
                                "subject": job.subject.map { .string($0) } ?? .null, "body": .string(job.body),
                                "event_type": .string(job.event_type), "attempt": .number(Double(job.attempt))]

@@ -1,5 +1,6 @@
 import Bus
 import Foundation
+import Notifications
 import Support
 
 /// A notify worker: claims jobs from the notifications service (found through the registry),
@@ -40,7 +41,7 @@ public final class NotifyWorker: Sendable {
         let reports = ReportQueue()
         let reporter = Task { await reports.run(send: { try await self.report($0) }, logger: logger) }
         await withDiscardingTaskGroup { group in
-            var buffer: ArraySlice<WorkerJob> = []
+            var buffer: ArraySlice<ClaimedJob> = []
             while true {
                 while active.get() < configuration.concurrency, let job = buffer.popFirst() {
                     active.update { $0 += 1 }
@@ -86,19 +87,19 @@ public final class NotifyWorker: Sendable {
         for await _ in slots.stream { return }
     }
 
-    func claim() async throws -> [WorkerJob] {
-        let request = ClaimRequest(worker: configuration.name, lanes: configuration.lanes, channels: configuration.channels.filter { channels[$0] != nil },
+    func claim() async throws -> [ClaimedJob] {
+        let request = ClaimJobs(worker: configuration.name, lanes: configuration.lanes.compactMap(Lane.init(rawValue:)), channels: configuration.channels.filter { channels[$0] != nil },
                                    max: configuration.batch, lease_ms: configuration.leaseMilliseconds)
         // No idempotency key and no resend on timeout: a claim whose reply is lost only leaves its
         // jobs to come back when their lease runs out, and polling claims are not worth remembering.
         let options = CallOptions(timeout: .seconds(5), retryOnTimeout: false)
-        let reply = try await client.call("notifications.jobs.claim", request, as: ClaimReply.self, options: options)
+        let reply = try await client.call("notifications.jobs.claim", request, as: ClaimedJobs.self, options: options)
         if !reply.jobs.isEmpty { metrics.increment("worker.claimed", by: reply.jobs.count) }
         return reply.jobs
     }
 
     /// Delivers one job and queues its report.
-    func handle(_ job: WorkerJob, reports: ReportQueue) async {
+    func handle(_ job: ClaimedJob, reports: ReportQueue) async {
         let result: DeliveryResult
         if let channel = channels[job.channel] {
             result = await channel.deliver(job)
@@ -110,13 +111,13 @@ public final class NotifyWorker: Sendable {
             logger.info("delivery failed", ["job": .number(Double(job.job)), "attempt": .number(Double(job.attempt)),
                                             "outcome": .string(result.outcome.rawValue), "detail": .string(result.detail)])
         }
-        reports.add(CompleteRequest(job: job.job, lease: job.lease, outcome: result.outcome, detail: String(result.detail.prefix(2_000))),
+        reports.add(CompleteJob(job: job.job, lease: job.lease, outcome: result.outcome, detail: String(result.detail.prefix(2_000))),
                     giveUpAt: Monotonic.nanoseconds() + UInt64(configuration.leaseMilliseconds) * 1_000_000)
     }
 
     /// Sends reports in one call; a report the service refuses (lease lost, unknown job) is logged, not retried.
-    func report(_ batch: [CompleteRequest]) async throws {
-        let reply = try await client.call("notifications.jobs.complete_many", CompleteManyRequest(reports: batch), as: CompleteManyReply.self,
+    func report(_ batch: [CompleteJob]) async throws {
+        let reply = try await client.call("notifications.jobs.complete_many", CompleteJobs(reports: batch), as: CompletedJobs.self,
                                           options: CallOptions(idempotencyKey: "report-\(configuration.name)-\(UUID().uuidString)", timeout: .seconds(10)))
         for refused in reply.results where refused.error != nil {
             logger.warning("report refused", ["job": .number(Double(refused.job)), "error": .string(refused.error.map { "\($0)" } ?? "")])

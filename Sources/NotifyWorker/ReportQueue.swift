@@ -1,5 +1,6 @@
 import Bus
 import Foundation
+import Notifications
 import Support
 
 /// Outcomes waiting to be reported. Deliveries add to it and move on; one reporter sends
@@ -8,7 +9,7 @@ import Support
 /// would have run out — after that the job comes back to the queue anyway.
 final class ReportQueue: Sendable {
     struct Pending: Sendable {
-        var report: CompleteRequest
+        var report: CompleteJob
         /// Monotonic nanoseconds after which reporting is pointless (the lease is over).
         var giveUpAt: UInt64
     }
@@ -20,7 +21,7 @@ final class ReportQueue: Sendable {
 
     init(maxBatch: Int = 500) { self.maxBatch = maxBatch }
 
-    func add(_ report: CompleteRequest, giveUpAt: UInt64) {
+    func add(_ report: CompleteJob, giveUpAt: UInt64) {
         pending.update { $0.append(Pending(report: report, giveUpAt: giveUpAt)) }
         wake.continuation.yield()
     }
@@ -33,7 +34,7 @@ final class ReportQueue: Sendable {
 
     /// Sends batches with `send` until closed and empty. `send` returns the reports it could not
     /// deliver for a passing reason (to retry); it throws when the whole call failed.
-    func run(send: @Sendable ([CompleteRequest]) async throws -> Void, logger: Logger) async {
+    func run(send: @Sendable ([CompleteJob]) async throws -> Void, logger: Logger) async {
         var failures = 0
         while true {
             let batch = pending.update { queue -> [Pending] in

@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 import Support
 
 /// Email through the system's `sendmail -t -i` (postfix, exim, msmtp-mta… all provide it): the
@@ -22,7 +23,7 @@ public struct SendmailChannel: DeliveryChannel {
         self.timeout = timeout
     }
 
-    public func deliver(_ job: WorkerJob) async -> DeliveryResult {
+    public func deliver(_ job: ClaimedJob) async -> DeliveryResult {
         guard let path, FileManager.default.isExecutableFile(atPath: path) else {
             return DeliveryResult(.permanentFailure, "no sendmail binary (looked for \((path.map { [$0] } ?? Self.searchPaths).joined(separator: ", "))): "
                                   + "install an MTA that provides sendmail, or set MPP_SENDMAIL")
@@ -44,7 +45,7 @@ public struct SendmailChannel: DeliveryChannel {
     }
 
     /// An RFC 5322 message in UTF-8 (subject encoded when not ASCII).
-    public static func message(_ job: WorkerJob, from: String?) -> [UInt8] {
+    public static func message(_ job: ClaimedJob, from: String?) -> [UInt8] {
         let subject = (job.subject ?? "MPP Digital").filter { !$0.isNewline }
         let encodedSubject = subject.allSatisfy(\.isASCII) ? subject : "=?UTF-8?B?" + Data(subject.utf8).base64EncodedString() + "?="
         var headers = ["To: \(job.to)", "Subject: \(encodedSubject)", "MIME-Version: 1.0",

@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 import Sodium
 import Support
 
@@ -39,7 +40,7 @@ public struct WebhookChannel: DeliveryChannel {
         public var created_at: String
     }
 
-    public func deliver(_ job: WorkerJob) async -> DeliveryResult {
+    public func deliver(_ job: ClaimedJob) async -> DeliveryResult {
         let payload = Payload(id: job.job, event_id: job.event_id, event_type: job.event_type, channel: job.medium, to: job.to,
                               recipient: job.recipient, language: job.language, subject: job.subject, body: job.body,
                               reference: job.reference, attempt: job.attempt, created_at: job.created_at)

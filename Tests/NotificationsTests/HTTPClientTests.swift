@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 @testable import NotifyWorker
 import Testing
 
@@ -86,7 +87,7 @@ import Testing
     }
 
     @Test func sendmailMessageAndMissingBinary() async {
-        let job = WorkerJob(job: 7, lease: "l", attempt: 1, lane: "transactional", channel: "sendmail", medium: "email", to: "warga@example.id",
+        let job = ClaimedJob(job: 7, lease: "l", attempt: 1, lane: .transactional, channel: "sendmail", medium: "email", to: "warga@example.id",
                             recipient: "c", language: "id", subject: "Status diperbarui ✓", body: "Isi", event_type: "application.status_changed",
                             event_id: "applications-1", reference: "MPP-1", created_at: "")
         let message = String(decoding: SendmailChannel.message(job, from: "noreply@mpp.go.id"), as: UTF8.self)
