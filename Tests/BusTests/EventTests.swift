@@ -82,6 +82,34 @@ private func makeSubscriber(_ store: Store, _ client: RPCClient, topics: [String
                            metrics: metrics, apply: apply)
 }
 
+/// A publisher (store A) and a subscriber (store B) following it, connected, for one test.
+private struct Pipeline {
+    let storeA: Store
+    let side: PublishingSide
+    let storeB: Store
+    let client: RPCClient
+    let subscriber: EventSubscriber
+
+    static func start(topics: [String] = [topic], metrics: Metrics = Metrics(),
+                      apply: @escaping EventSubscriber.Apply = recordApplied) async throws -> Pipeline {
+        let folder = temporaryFolder()
+        let storeA = try Store(path: folder + "/a.db", migrations: [])
+        let side = try await PublishingSide.start(store: storeA)
+        let storeB = try consumerStore(folder + "/b.db")
+        let client = RPCClient()
+        let subscriber = makeSubscriber(storeB, client, topics: topics, metrics: metrics, apply: apply)
+        try await subscriber.start()
+        try await subscriber.follow(side.source)
+        return Pipeline(storeA: storeA, side: side, storeB: storeB, client: client, subscriber: subscriber)
+    }
+
+    func stop() async {
+        await subscriber.stop()
+        await client.shutdown()
+        await side.stop()
+    }
+}
+
 /// The applied sequence numbers in the order they were applied.
 private func appliedSeqs(_ store: Store) async throws -> [Int64] {
     try await store.read { db in try db.query("SELECT seq FROM applied ORDER BY id").compactMap { $0.int64("seq") } }
@@ -99,14 +127,8 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
 
 @Suite struct EventTests {
     @Test func twoHundredEventsArriveInOrderExactlyOnce() async throws {
-        let folder = temporaryFolder()
-        let storeA = try Store(path: folder + "/a.db", migrations: [])
-        let side = try await PublishingSide.start(store: storeA)
-        let storeB = try consumerStore(folder + "/b.db")
-        let client = RPCClient()
-        let subscriber = makeSubscriber(storeB, client)
-        try await subscriber.start()
-        try await subscriber.follow(side.source)
+        let pipeline = try await Pipeline.start()
+        let (storeA, storeB, subscriber) = (pipeline.storeA, pipeline.storeB, pipeline.subscriber)
 
         try await publish(storeA, 1...1)
         #expect(try await waitApplied(storeB, 1) == 1)
@@ -128,9 +150,7 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
         #expect(Set(numbers) == Set(1...200))
         #expect(try await subscriber.cursor(stream) == 200)
 
-        await subscriber.stop()
-        await client.shutdown()
-        await side.stop()
+        await pipeline.stop()
     }
 
     @Test func aNewSubscriberCatchesUpOnEverythingPublishedWhileStopped() async throws {
@@ -239,13 +259,8 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
 
     @Test func aFailingApplyIsRetriedAndTheOrderKept() async throws {
         struct Flaky: Error {}
-        let folder = temporaryFolder()
-        let storeA = try Store(path: folder + "/a.db", migrations: [])
-        let side = try await PublishingSide.start(store: storeA)
-        let storeB = try consumerStore(folder + "/b.db")
-        let client = RPCClient()
         let calls = Mutexed<[Int64: Int]>([:])
-        let subscriber = makeSubscriber(storeB, client) { db, event in
+        let pipeline = try await Pipeline.start { db, event in
             let call = calls.update { table -> Int in
                 table[event.seq, default: 0] += 1
                 return table[event.seq]!
@@ -253,8 +268,7 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
             if event.seq == 7 && call <= 2 { throw Flaky() }
             try recordApplied(db, event)
         }
-        try await subscriber.start()
-        try await subscriber.follow(side.source)
+        let (storeA, storeB, subscriber) = (pipeline.storeA, pipeline.storeB, pipeline.subscriber)
         try await publish(storeA, 1...20)
         #expect(try await waitApplied(storeB, 20) == 20)
         try await Task.sleep(for: .milliseconds(100))
@@ -262,39 +276,23 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
         #expect(calls.get()[7] == 3, "failed twice, then applied")
         #expect(try await subscriber.cursor(stream) == 20)
 
-        await subscriber.stop()
-        await client.shutdown()
-        await side.stop()
+        await pipeline.stop()
     }
 
     @Test func otherTopicsOnlyMoveTheCursor() async throws {
-        let folder = temporaryFolder()
-        let storeA = try Store(path: folder + "/a.db", migrations: [])
-        let side = try await PublishingSide.start(store: storeA)
-        let storeB = try consumerStore(folder + "/b.db")
-        let client = RPCClient()
-        let subscriber = makeSubscriber(storeB, client)
-        try await subscriber.start()
-        try await subscriber.follow(side.source)
+        let pipeline = try await Pipeline.start()
+        let (storeA, storeB, subscriber) = (pipeline.storeA, pipeline.storeB, pipeline.subscriber)
         try await publish(storeA, 1...20) { $0 % 2 == 0 ? topic : "other.thing" }
         #expect(try await pollUntil { try await subscriber.cursor(stream) == 20 })
         #expect(try await appliedSeqs(storeB) == Array(stride(from: 2, through: 20, by: 2)))
-        await subscriber.stop()
-        await client.shutdown()
-        await side.stop()
+        await pipeline.stop()
     }
 
     @Test
     func emptyTopicsReceiveEveryEventLive() async throws {
-        let folder = temporaryFolder()
-        let storeA = try Store(path: folder + "/a.db", migrations: [])
-        let side = try await PublishingSide.start(store: storeA)
-        let storeB = try consumerStore(folder + "/b.db")
-        let client = RPCClient()
         let metrics = Metrics()
-        let subscriber = makeSubscriber(storeB, client, topics: [], metrics: metrics)
-        try await subscriber.start()
-        try await subscriber.follow(side.source)
+        let pipeline = try await Pipeline.start(topics: [], metrics: metrics)
+        let (storeA, storeB) = (pipeline.storeA, pipeline.storeB)
         try await publish(storeA, 1...1)
         #expect(try await waitApplied(storeB, 1) == 1)
         for n in 2...20 {
@@ -305,9 +303,7 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
         #expect(try await appliedSeqs(storeB) == Array(1...20))
         // Connected and caught up, events 2…20 should come over PUB/SUB, not by replay.
         #expect(metrics.counter("events.replayed") <= 5, "replayed \(metrics.counter("events.replayed")) of 20")
-        await subscriber.stop()
-        await client.shutdown()
-        await side.stop()
+        await pipeline.stop()
     }
 
     @Test func eventsReadServesTheOutbox() async throws {
