@@ -56,7 +56,7 @@ let package = Package(
                                                    "Applications", "SLA", "Notifications", "NotifyWorker"]),
 
         // Test support shared by the test targets: a real in-process platform (registry, hosts, tokens).
-        .target(name: "TestKit", dependencies: ["Registry", "ServiceKit", "Bus", "Store", "Support"]),
+        .target(name: "TestKit", dependencies: ["Registry", "ServiceKit", "Bus", "Store", "Support", "ZMQ"]),
 
         // Thin executables.
         .executableTarget(name: "mpp", dependencies: ["MPPCommand"]),
@@ -71,7 +71,7 @@ let package = Package(
                                                          "Catalog", "Identity", "Applications", "SLA", "Notifications", "NotifyWorker"]),
 
         // Tests.
-        .testTarget(name: "ZMQTests", dependencies: ["ZMQ"]),
+        .testTarget(name: "ZMQTests", dependencies: ["ZMQ", "TestKit"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

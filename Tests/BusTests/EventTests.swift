@@ -121,7 +121,7 @@ private func appliedCount(_ store: Store) async throws -> Int {
 
 /// Polls until at least `count` events are applied (up to 10 s); returns how many are.
 private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seconds(20)) async throws -> Int {
-    _ = try await pollUntil(timeout: timeout) { try await appliedCount(store) >= count }
+    _ = try await eventually(timeout: timeout) { try await appliedCount(store) >= count }
     return try await appliedCount(store)
 }
 
@@ -283,7 +283,7 @@ private func waitApplied(_ store: Store, _ count: Int, timeout: Duration = .seco
         let pipeline = try await Pipeline.start()
         let (storeA, storeB, subscriber) = (pipeline.storeA, pipeline.storeB, pipeline.subscriber)
         try await publish(storeA, 1...20) { $0 % 2 == 0 ? topic : "other.thing" }
-        #expect(try await pollUntil { try await subscriber.cursor(stream) == 20 })
+        #expect(try await eventually { try await subscriber.cursor(stream) == 20 })
         #expect(try await appliedSeqs(storeB) == Array(stride(from: 2, through: 20, by: 2)))
         await pipeline.stop()
     }

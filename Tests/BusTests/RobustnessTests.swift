@@ -6,58 +6,20 @@ import TestKit
 import Testing
 import ZMQ
 
-/// A raw DEALER owned by an actor on an I/O loop, for sending what `RPCClient` never would.
-actor RobustnessDealer {
-    nonisolated let loop: IOLoop
-    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
-    private var socket: Socket?
-    private(set) var replies: [[[UInt8]]] = []
-
-    init(loop: IOLoop = .shared) { self.loop = loop }
-
-    func connect(_ endpoint: String) throws {
-        let dealer = try loop.context.socket(.dealer)
-        try dealer.setLinger(milliseconds: 0)
-        try dealer.setSendHighWaterMark(100_000)
-        try dealer.setReceiveHighWaterMark(100_000)
-        try dealer.setReconnectInterval(milliseconds: 50, maximum: 500)
-        try dealer.connect(endpoint)
-        socket = dealer
-        loop.watch(dealer) { [unowned self] in self.assumeIsolated { $0.drain() } }
+/// A raw DEALER (TestKit's `Peer`), for sending what `RPCClient` never would.
+func rawDealer(_ endpoint: String) async throws -> Peer {
+    let dealer = Peer()
+    try await dealer.open(.dealer) { socket in
+        try socket.setSendHighWaterMark(100_000)
+        try socket.setReceiveHighWaterMark(100_000)
+        try socket.setReconnectInterval(milliseconds: 50, maximum: 500)
+        try socket.connect(endpoint)
     }
-
-    func send(_ frames: [[UInt8]]) throws -> Bool { try socket!.send(frames) }
-
-    var count: Int { replies.count }
-
-    /// The reply whose request id is `id`: [ "", "MPP/1", id, status, body, … ].
-    func reply(to id: [UInt8]) -> [[UInt8]]? { replies.first { $0.count >= 5 && $0[2] == id } }
-
-    func close() {
-        guard let socket else { return }
-        loop.unwatch(socket)
-        socket.close()
-        self.socket = nil
-    }
-
-    private func drain() {
-        guard let socket else { return }
-        for _ in 0..<512 {
-            guard let message = try? socket.receive() else { return }
-            replies.append(message.frames)
-        }
-    }
+    return dealer
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func pollUntil(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
+/// The reply whose request id is `id`: [ "", "MPP/1", id, status, body, … ].
+func reply(_ dealer: Peer, to id: [UInt8]) async -> [[UInt8]]? { await dealer.message(where: 2, is: id) }
 
 private func utf8(_ text: String) -> [UInt8] { Array(text.utf8) }
 private let mpp = Envelope.version
@@ -111,8 +73,7 @@ private let malformedKinds: [(name: String, expected: Expected, frames: @Sendabl
 @Suite struct RobustnessTests {
     @Test func thousandMalformedMessagesNeverHurtTheServer() async throws {
         let (server, endpoint) = try await startEchoServer(instance: "robust-1")
-        let dealer = RobustnessDealer()
-        try await dealer.connect(endpoint)
+        let dealer = try await rawDealer(endpoint)
 
         var expectations: [[UInt8]: (kind: String, expected: Expected)] = [:]
         var dropped = 0, rejected = 0, handled = 0
@@ -131,10 +92,10 @@ private let malformedKinds: [(name: String, expected: Expected, frames: @Sendabl
         // A good request on the same connection after the garbage.
         #expect(try await dealer.send([[], mpp, utf8("good"), utf8("echo.say"), utf8("{}"), echoBody]))
         let answerable = rejected + handled
-        #expect(try await pollUntil { await dealer.count >= answerable + 1 })
+        #expect(try await eventually { await dealer.count >= answerable + 1 })
         try await Task.sleep(for: .milliseconds(200))  // anything extra would show up now
 
-        let replies = await dealer.replies
+        let replies = await dealer.received.map(\.frames)
         #expect(replies.count == answerable + 1)
         var seen = Set<[UInt8]>()
         for reply in replies {
@@ -193,17 +154,16 @@ private let malformedKinds: [(name: String, expected: Expected, frames: @Sendabl
                                methods: methods, limits: limits, logger: logger)
         let endpoint = try await server.start(bind: "tcp://127.0.0.1:*")
 
-        let dealer = RobustnessDealer()
-        try await dealer.connect(endpoint)
+        let dealer = try await rawDealer(endpoint)
         let huge = try JSON.encode(Echo(text: String(repeating: "x", count: 1 << 20)))
         #expect(try await dealer.send([[], mpp, utf8("huge"), utf8("echo.say"), utf8("{}"), huge]))
         try await Task.sleep(for: .milliseconds(500))
-        #expect(await dealer.reply(to: utf8("huge")) == nil, "an oversized message is never answered")
+        #expect(await reply(dealer, to: utf8("huge")) == nil, "an oversized message is never answered")
 
         // The raw connection comes back (libzmq reconnects) and is answered.
         #expect(try await dealer.send([[], mpp, utf8("after"), utf8("echo.say"), utf8("{}"), echoBody]))
-        #expect(try await pollUntil(timeout: .seconds(5)) { await dealer.reply(to: utf8("after")) != nil })
-        #expect(await dealer.reply(to: utf8("after"))?[3] == utf8("ok"))
+        #expect(try await eventually(timeout: .seconds(5)) { await reply(dealer, to: utf8("after")) != nil })
+        #expect(await reply(dealer, to: utf8("after"))?[3] == utf8("ok"))
 
         // A normal client: a body under the limit works; one over it times out, then the client recovers.
         let client = RPCClient()
@@ -213,7 +173,7 @@ private let malformedKinds: [(name: String, expected: Expected, frames: @Sendabl
         await #expect(throws: RPCError.self) {
             _ = try await client.send(to: endpoint, method: "echo.say", body: huge, timeout: .milliseconds(500))
         }
-        #expect(try await pollUntil(timeout: .seconds(5)) {
+        #expect(try await eventually(timeout: .seconds(5)) {
             let outcome = try? await client.send(to: endpoint, method: "echo.say", body: echoBody, timeout: .milliseconds(500))
             return outcome.map { !$0.isError } ?? false
         })
