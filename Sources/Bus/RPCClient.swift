@@ -74,8 +74,7 @@ public actor RPCClient {
     /// Drops the connection to an endpoint (its instance went away); its pending requests fail `unavailable`.
     public func disconnect(_ endpoint: String) {
         guard let socket = connections.removeValue(forKey: endpoint) else { return }
-        loop.unwatch(socket)
-        socket.close()
+        loop.release(socket)
         for (id, request) in pending where request.endpoint == endpoint {
             pending.removeValue(forKey: id)
             request.continuation.resume(throwing: RPCError(.unavailable, "\(endpoint) disconnected"))

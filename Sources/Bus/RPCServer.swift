@@ -114,8 +114,7 @@ public actor RPCServer {
     /// Closes the socket. Call after draining.
     public func shutdown() {
         guard let socket else { return }
-        loop.unwatch(socket)
-        socket.close()
+        loop.release(socket)
         self.socket = nil
         releaseIdleWaiters()
     }

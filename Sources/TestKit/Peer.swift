@@ -54,8 +54,7 @@ public actor Peer {
 
     public func close() {
         guard let socket else { return }
-        loop.unwatch(socket)
-        socket.close()
+        loop.release(socket)
         self.socket = nil
     }
 

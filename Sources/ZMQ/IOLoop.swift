@@ -97,6 +97,12 @@ public final class IOLoop: SerialExecutor, @unchecked Sendable {
         itemsDirty = true
     }
 
+    /// Stops watching `socket` and closes it (loop thread only): how a socket-owning actor lets go.
+    public func release(_ socket: Socket) {
+        unwatch(socket)
+        socket.close()
+    }
+
     /// Ends the loop after the jobs already queued have run. Sockets must be closed first.
     public func stop() {
         let wasStopping = shared.withLock { state -> Bool in

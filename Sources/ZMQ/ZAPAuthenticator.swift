@@ -43,8 +43,7 @@ public actor ZAPAuthenticator {
 
     public func shutdown() {
         guard let socket else { return }
-        loop.unwatch(socket)
-        socket.close()
+        loop.release(socket)
         self.socket = nil
     }
 

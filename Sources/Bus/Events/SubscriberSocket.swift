@@ -57,8 +57,7 @@ actor SubscriberSocket {
 
     func close() {
         guard let socket else { return }
-        loop.unwatch(socket)
-        socket.close()
+        loop.release(socket)
         self.socket = nil
     }
 }
