@@ -71,7 +71,7 @@ let package = Package(
                                                          "Catalog", "Identity", "Applications", "SLA", "Notifications", "NotifyWorker"]),
 
         // Tests.
-        .testTarget(name: "ZMQTests", dependencies: ["ZMQ", "TestKit"]),
+        .testTarget(name: "ZMQTests", dependencies: ["ZMQ", "TestKit", "Support"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

@@ -16,10 +16,10 @@ struct Dispatcher: Sendable {
         return entry.options.inline
     }
 
-    func dispatch(_ request: IncomingRequest) async -> Outcome {
-        let context = RequestContext(method: request.method, metadata: request.metadata, caller: request.caller,
-                                     attachments: request.attachments, logger: logger.tracing(request.metadata.traceID),
-                                     receivedAt: Monotonic.nanoseconds())
+    /// Runs on the caller's executor (`nonisolated(nonsending)`): an inline method really stays on the
+    /// I/O loop until its handler awaits something else.
+    nonisolated(nonsending) func dispatch(_ request: IncomingRequest) async -> Outcome {
+        let context = context(for: request)
         guard let entry = methods.entry(request.method) else {
             return Outcome(error: RPCError(.unimplemented, "metode tidak dikenal: \(request.method)"))
         }
@@ -33,7 +33,29 @@ struct Dispatcher: Sendable {
         return outcome
     }
 
-    private func runOnce(_ entry: MethodTable.Entry, _ context: RequestContext, _ body: [UInt8],
+    /// The answer of an inline method, computed right here on the I/O loop; nil when the method
+    /// is not inline or the request needs the idempotency store (then `dispatch` it).
+    func answerNow(_ request: IncomingRequest) -> Outcome? {
+        guard let entry = methods.entry(request.method), let handler = entry.inline,
+              request.metadata.idempotencyKey == nil || idempotency == nil else { return nil }
+        let context = context(for: request)
+        let outcome: Outcome
+        if context.isPastDeadline {
+            outcome = Self.pastDeadline
+        } else {
+            do { outcome = try handler(context, request.body) } catch { outcome = Self.outcome(of: error, context) }
+        }
+        metrics.record(method: request.method, nanoseconds: Monotonic.nanoseconds() - context.receivedAt, failed: outcome.isError)
+        return outcome
+    }
+
+    private func context(for request: IncomingRequest) -> RequestContext {
+        RequestContext(method: request.method, metadata: request.metadata, caller: request.caller,
+                       attachments: request.attachments, logger: logger.tracing(request.metadata.traceID),
+                       receivedAt: Monotonic.nanoseconds())
+    }
+
+    nonisolated(nonsending) private func runOnce(_ entry: MethodTable.Entry, _ context: RequestContext, _ body: [UInt8],
                          key: String, cache: IdempotencyCache) async -> Outcome {
         let caller = callerIdentity(context)
         let durable = entry.options.mutating
@@ -62,17 +84,21 @@ struct Dispatcher: Sendable {
         }
     }
 
-    private func run(_ entry: MethodTable.Entry, _ context: RequestContext, _ body: [UInt8]) async -> Outcome {
-        if context.isPastDeadline {
-            return Outcome(error: RPCError(.deadlineExceeded, "batas waktu pemanggil sudah lewat"))
-        }
+    nonisolated(nonsending) private func run(_ entry: MethodTable.Entry, _ context: RequestContext, _ body: [UInt8]) async -> Outcome {
+        if context.isPastDeadline { return Self.pastDeadline }
         do {
             return try await entry.handler(context, body)
-        } catch let error as RPCError {
-            return Outcome(error: error)
         } catch {
-            context.logger.error("handler failed", ["method": .string(context.method), "error": .string("\(error)")])
-            return Outcome(error: RPCError(.internal, "kesalahan internal"))
+            return Self.outcome(of: error, context)
         }
+    }
+
+    private static var pastDeadline: Outcome { Outcome(error: RPCError(.deadlineExceeded, "batas waktu pemanggil sudah lewat")) }
+
+    /// A handler's error as a reply: its own `RPCError`, or `internal` (logged, details kept out of the reply).
+    private static func outcome(of error: any Error, _ context: RequestContext) -> Outcome {
+        if let error = error as? RPCError { return Outcome(error: error) }
+        context.logger.error("handler failed", ["method": .string(context.method), "error": .string("\(error)")])
+        return Outcome(error: RPCError(.internal, "kesalahan internal"))
     }
 }

@@ -31,37 +31,55 @@ public struct RequestMetadata: Codable, Sendable, Equatable {
         case traceID = "trace_id"
     }
 
-    /// Frame 4 as compact JSON (hot path: no JSONEncoder).
+    /// Frame 4 as compact JSON (hot path: written directly, no dictionary, no JSONEncoder).
     public func encoded() -> [UInt8] {
-        var members: [String: JSONValue] = [:]
-        if let token { members["token"] = .string(token) }
-        if let idempotencyKey { members["idempotency_key"] = .string(idempotencyKey) }
-        if let deadlineMilliseconds { members["deadline_ms"] = .number(Double(deadlineMilliseconds)) }
-        if let traceID { members["trace_id"] = .string(traceID) }
-        return JSONWriter.write(.object(members))
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(64 + (token?.utf8.count ?? 0))
+        func key(_ name: StaticString) {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        if let deadlineMilliseconds { key("deadline_ms"); out.append(contentsOf: String(deadlineMilliseconds).utf8) }
+        if let idempotencyKey { key("idempotency_key"); JSONWriter.appendString(idempotencyKey, to: &out) }
+        if let token { key("token"); JSONWriter.appendString(token, to: &out) }
+        if let traceID { key("trace_id"); JSONWriter.appendString(traceID, to: &out) }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// Reads frame 4; nil unless it is a JSON object with well-typed known keys (unknown keys are ignored).
     public init?(parsing bytes: [UInt8]) {
-        if bytes.isEmpty || bytes == Envelope.emptyObject { self.init(); return }
-        guard let value = try? JSONParser.parse(bytes), case .object(let members) = value else { return nil }
-        func text(_ key: String) -> String?? {
-            switch members[key] {
-            case nil, .null?: return .some(nil)
-            case .string(let value)?: return .some(value)
-            default: return nil
+        self.init()
+        if bytes.isEmpty || bytes == Envelope.emptyObject { return }
+        struct WrongType: Error {}
+        do {
+            try JSONParser.forEachMember(of: bytes) { name, value in
+                func text() throws -> String? {
+                    switch value {
+                    case .null: return nil
+                    case .string(let text): return text
+                    default: throw WrongType()
+                    }
+                }
+                switch name {
+                case "token": token = try text()
+                case "idempotency_key": idempotencyKey = try text()
+                case "trace_id": traceID = try text()
+                case "deadline_ms":
+                    switch value {
+                    case .null: deadlineMilliseconds = nil
+                    case .number(let number) where number.isFinite && number >= 0 && number <= 86_400_000:
+                        deadlineMilliseconds = Int(number)
+                    default: throw WrongType()
+                    }
+                default: break
+                }
             }
+        } catch {
+            return nil
         }
-        guard let token = text("token"), let key = text("idempotency_key"), let trace = text("trace_id") else { return nil }
-        var deadline: Int?
-        switch members["deadline_ms"] {
-        case nil, .null?: deadline = nil
-        case .number(let value)?:
-            guard value.isFinite, value >= 0, value <= 86_400_000 else { return nil }
-            deadline = Int(value)
-        default: return nil
-        }
-        self.init(token: token, idempotencyKey: key, deadlineMilliseconds: deadline, traceID: trace)
     }
 }
 

@@ -3,7 +3,11 @@ import Support
 import Synchronization
 
 /// A raw handler: the request's body bytes in, an outcome out.
-public typealias RawHandler = @Sendable (RequestContext, [UInt8]) async throws -> Outcome
+public typealias RawHandler = nonisolated(nonsending) @Sendable (RequestContext, [UInt8]) async throws -> Outcome
+
+/// A handler answered synchronously on the I/O loop: no task, no thread hop, no allocation
+/// beyond its own. For cheap in-memory answers only (microseconds, no I/O, no waiting on locks).
+public typealias InlineHandler = @Sendable (RequestContext, [UInt8]) throws -> Outcome
 
 /// How the bus treats a method.
 public struct MethodOptions: Sendable {
@@ -29,6 +33,8 @@ public final class MethodTable: Sendable {
     struct Entry: Sendable {
         var options: MethodOptions
         var handler: RawHandler
+        /// Set for methods registered with `registerInline`/`inline`.
+        var inline: InlineHandler?
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -38,6 +44,21 @@ public final class MethodTable: Sendable {
     /// Registers a raw handler.
     public func register(_ method: String, _ options: MethodOptions = .query, handler: @escaping RawHandler) {
         entries.withLock { $0[method] = Entry(options: options, handler: handler) }
+    }
+
+    /// Registers a raw handler answered synchronously on the I/O loop (see `InlineHandler`).
+    public func registerInline(_ method: String, handler: @escaping InlineHandler) {
+        let entry = Entry(options: .inlineQuery, handler: { context, body in try handler(context, body) }, inline: handler)
+        entries.withLock { $0[method] = entry }
+    }
+
+    /// Registers a typed handler answered synchronously on the I/O loop (see `InlineHandler`).
+    public func inline<Body: Decodable & Sendable, Result: Encodable & Sendable>(
+        _ method: String, _ handler: @escaping @Sendable (Body, RequestContext) throws -> Result
+    ) {
+        registerInline(method) { context, bytes in
+            Outcome(body: try JSON.encode(try handler(try Self.decodeBody(Body.self, bytes), context)))
+        }
     }
 
     /// Registers a typed handler: `Body` decoded from JSON, `Result` encoded as JSON.

@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import Synchronization
 import ZMQ
 
 /// How a client secures its connections.
@@ -12,12 +13,30 @@ public enum ClientSecurity: Sendable {
 /// The MPP/1 request side of a caller: one DEALER per endpoint, owned by the I/O loop; many
 /// requests in flight on each (pipelining), matched to replies by request id, each with its own
 /// deadline.
+///
+/// The caller waits where it is: frames are built on its thread, only the send runs on the I/O
+/// loop (inline when the caller is already there), and the reply resumes the caller directly:
+/// one thread hand-off each way, none for a task that prefers the loop as its executor
+/// (`withTaskExecutorPreference(loop)`).
 public actor RPCClient {
     public nonisolated let loop: IOLoop
     public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
 
-    private struct Pending {
-        var continuation: CheckedContinuation<Outcome, any Error>
+    /// A request ready to go, built on the caller's thread.
+    struct Request: Sendable {
+        var endpoint: String
+        var sequence: UInt64
+        var frames: [[UInt8]]
+    }
+
+    /// Who is waiting for a reply.
+    enum Waiter {
+        case caller(CheckedContinuation<Outcome, any Error>)
+        case pipeline(Pipeline, index: Int)
+    }
+
+    struct Pending {
+        var waiter: Waiter
         var endpoint: String
         var deadline: UInt64
     }
@@ -25,11 +44,12 @@ public actor RPCClient {
     private let security: ClientSecurity
     private let maxMessageBytes: Int64
     private var connections: [String: Socket] = [:]
-    private var pending: [[UInt8]: Pending] = [:]
-    private var nextID: UInt64 = 0
+    /// Keyed by the sequence number in the request id (the id is our prefix + that number).
+    var pending: [UInt64: Pending] = [:]
+    private let nextSequence = Atomic<UInt64>(0)
     private let idPrefix: [UInt8]
     private var sweeper: Task<Void, Never>?
-    private var closed = false
+    private(set) var closed = false
 
     public init(loop: IOLoop = .shared, security: ClientSecurity = .plain, maxMessageBytes: Int64 = 8 << 20) {
         self.loop = loop
@@ -43,28 +63,16 @@ public actor RPCClient {
     /// Sends one request to `endpoint` and waits for its reply or `timeout`.
     /// Throws `RPCError` `deadline_exceeded` on timeout and `unavailable` when the request
     /// could not be queued; an error reply is returned as an `Outcome`, not thrown.
-    public func send(to endpoint: String, method: String, metadata: RequestMetadata = RequestMetadata(),
-                     body: [UInt8], attachments: [[UInt8]] = [], timeout: Duration = .seconds(5)) async throws -> Outcome {
-        guard !closed else { throw RPCError(.unavailable, "client closed") }
-        let socket = try connection(to: endpoint)
-        let requestID = makeRequestID()
-        var metadata = metadata
-        if metadata.deadlineMilliseconds == nil { metadata.deadlineMilliseconds = Int(timeout.milliseconds) }
-        let frames = Envelope.request(requestID: requestID, method: method,
-                                      metadata: metadata.encoded(), body: body, attachments: attachments)
-        let deadline = Monotonic.nanoseconds() + timeout.nanoseconds
+    nonisolated(nonsending) public func send(to endpoint: String, method: String, metadata: RequestMetadata = RequestMetadata(),
+                                             body: [UInt8], attachments: [[UInt8]] = [], timeout: Duration = .seconds(5)) async throws -> Outcome {
+        let request = makeRequest(to: endpoint, method: method, metadata: metadata, body: body, attachments: attachments, timeout: timeout)
+        let budget = timeout.nanoseconds
         return try await withCheckedThrowingContinuation { continuation in
-            do {
-                guard try socket.send(frames) else {
-                    continuation.resume(throwing: RPCError(.unavailable, "antrean penuh ke \(endpoint) (queue full)"))
-                    return
+            onLoop { client in
+                if let failure = client.dispatch(request, budget: budget, waiter: .caller(continuation)) {
+                    continuation.resume(throwing: failure)
                 }
-            } catch {
-                continuation.resume(throwing: RPCError(.unavailable, "tidak dapat mengirim ke \(endpoint): \(error)"))
-                return
             }
-            pending[requestID] = Pending(continuation: continuation, endpoint: endpoint, deadline: deadline)
-            startSweeperIfNeeded()
         }
     }
 
@@ -75,9 +83,9 @@ public actor RPCClient {
     public func disconnect(_ endpoint: String) {
         guard let socket = connections.removeValue(forKey: endpoint) else { return }
         loop.release(socket)
-        for (id, request) in pending where request.endpoint == endpoint {
-            pending.removeValue(forKey: id)
-            request.continuation.resume(throwing: RPCError(.unavailable, "\(endpoint) disconnected"))
+        for (sequence, request) in pending where request.endpoint == endpoint {
+            pending.removeValue(forKey: sequence)
+            complete(request, .failure(RPCError(.unavailable, "\(endpoint) disconnected")))
         }
     }
 
@@ -89,7 +97,60 @@ public actor RPCClient {
         sweeper = nil
     }
 
+    // MARK: caller side
+
+    /// Builds a request's frames with a fresh id (any thread).
+    nonisolated func makeRequest(to endpoint: String, method: String, metadata: RequestMetadata, body: [UInt8],
+                                 attachments: [[UInt8]], timeout: Duration) -> Request {
+        let sequence = nextSequence.add(1, ordering: .relaxed).newValue
+        let requestID = withUnsafeBytes(of: sequence.bigEndian) { idPrefix + Array($0) }
+        var metadata = metadata
+        if metadata.deadlineMilliseconds == nil { metadata.deadlineMilliseconds = Int(timeout.milliseconds) }
+        return Request(endpoint: endpoint, sequence: sequence,
+                       frames: Envelope.request(requestID: requestID, method: method, metadata: metadata.encoded(),
+                                                body: body, attachments: attachments))
+    }
+
+    /// Runs `work` isolated to this client on the loop: right here when the caller is on the loop.
+    nonisolated func onLoop(_ work: @escaping @Sendable (isolated RPCClient) -> Void) {
+        let run: @Sendable () -> Void = { self.assumeIsolated { work($0) } }
+        if loop.isCurrent { run() } else { loop.execute(run) }
+    }
+
     // MARK: loop side
+
+    /// Sends `request` and remembers who waits for its reply; returns the reason instead when it
+    /// could not be sent (the waiter is then not registered).
+    func dispatch(_ request: Request, budget: UInt64, waiter: Waiter) -> RPCError? {
+        if let failure = transmit(request) { return failure }
+        pending[request.sequence] = Pending(waiter: waiter, endpoint: request.endpoint, deadline: Monotonic.nanoseconds() + budget)
+        startSweeperIfNeeded()
+        return nil
+    }
+
+    /// Hands the frames to libzmq; the reason when it could not.
+    private func transmit(_ request: Request) -> RPCError? {
+        guard !closed else { return RPCError(.unavailable, "client closed") }
+        let endpoint = request.endpoint
+        do {
+            guard try connection(to: endpoint).send(request.frames) else {
+                return RPCError(.unavailable, "antrean penuh ke \(endpoint) (queue full)")
+            }
+            return nil
+        } catch let error as RPCError {
+            return error
+        } catch {
+            return RPCError(.unavailable, "tidak dapat mengirim ke \(endpoint): \(error)")
+        }
+    }
+
+    /// Delivers a result to whoever waits for it.
+    private func complete(_ entry: Pending, _ result: Result<Outcome, RPCError>) {
+        switch entry.waiter {
+        case .caller(let continuation): continuation.resume(with: result.mapError { $0 as any Error })
+        case .pipeline(let pipeline, let index): pipelineCompleted(pipeline, index, result)
+        }
+    }
 
     private func connection(to endpoint: String) throws -> Socket {
         if let socket = connections[endpoint] { return socket }
@@ -124,16 +185,17 @@ public actor RPCClient {
             // [ "", "MPP/1", request id, ok|error, body, attachments… ]
             let frames = message.frames
             guard frames.count >= 5, frames[0].isEmpty, frames[1] == Envelope.version,
-                  let request = pending.removeValue(forKey: frames[2]) else { continue }
+                  let sequence = sequence(of: frames[2]), let entry = pending.removeValue(forKey: sequence) else { continue }
             var outcome = Outcome(body: frames[4], attachments: Array(frames.dropFirst(5)))
             outcome.isError = frames[3] == Envelope.error
-            request.continuation.resume(returning: outcome)
+            complete(entry, .success(outcome))
         }
     }
 
-    private func makeRequestID() -> [UInt8] {
-        nextID &+= 1
-        return withUnsafeBytes(of: nextID.bigEndian) { idPrefix + Array($0) }
+    /// The sequence number of one of our request ids, or nil for an id we did not make.
+    private func sequence(of requestID: [UInt8]) -> UInt64? {
+        guard requestID.count == idPrefix.count + 8, requestID.starts(with: idPrefix) else { return nil }
+        return requestID[idPrefix.count...].reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     private func startSweeperIfNeeded() {
@@ -149,9 +211,9 @@ public actor RPCClient {
     /// Fails requests past their deadline; returns false when nothing is pending any more.
     private func expireOverdue() -> Bool {
         let now = Monotonic.nanoseconds()
-        for (id, request) in pending where request.deadline <= now {
-            pending.removeValue(forKey: id)
-            request.continuation.resume(throwing: RPCError(.deadlineExceeded, "tidak ada jawaban dari \(request.endpoint) dalam batas waktu"))
+        for (sequence, entry) in pending where entry.deadline <= now {
+            pending.removeValue(forKey: sequence)
+            complete(entry, .failure(RPCError(.deadlineExceeded, "tidak ada jawaban dari \(entry.endpoint) dalam batas waktu")))
         }
         if pending.isEmpty {
             sweeper = nil

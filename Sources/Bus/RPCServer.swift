@@ -159,8 +159,12 @@ public actor RPCServer {
                      outcome: Outcome(error: RPCError(.unavailable, "\(identity.instance) sedang berhenti (draining)")))
                 return
             }
-            inFlight += 1
             let dispatcher = dispatcher
+            if let outcome = dispatcher.answerNow(request) {
+                send(route: request.route, requestID: request.requestID, outcome: outcome)
+                return
+            }
+            inFlight += 1
             if dispatcher.isInline(request.method) {
                 // Runs synchronously here until its first suspension (none, for a cheap handler).
                 Task.immediate { [self] in
@@ -170,7 +174,7 @@ public actor RPCServer {
             } else {
                 Task.detached { [self] in
                     let outcome = await dispatcher.dispatch(request)
-                    await self.complete(request, outcome)
+                    loop.execute { self.assumeIsolated { $0.complete(request, outcome) } }
                 }
             }
         }

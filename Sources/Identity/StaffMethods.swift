@@ -10,7 +10,7 @@ extension IdentityService {
         host.methods.on("identity.staff.create", .command) { [unowned self] (request: CreateStaff, context: RequestContext) in
             try await self.createStaff(request, context)
         }
-        host.methods.on("identity.keys", .inlineQuery) { [unowned self] (_: Empty, _: RequestContext) in
+        host.methods.inline("identity.keys") { [unowned self] (_: Empty, _: RequestContext) in
             IdentityKeys(keys: self.keys.published)
         }
         host.methods.on("identity.keys.rotate", .command) { [unowned self] (_: Empty, context: RequestContext) in

@@ -51,7 +51,7 @@ public final class RegistryService: Sendable {
             try await self.change { table, now in table.register(request, now: now, since: since) }
             return RegistryAPI.Lease(lease_ms: min(max(request.ttl_ms, LeaseTable.ttlRange.lowerBound), LeaseTable.ttlRange.upperBound))
         }
-        methods.on("registry.heartbeat", .inlineQuery) { [unowned self] (request: RegistryAPI.InstanceRef, _: RequestContext) -> Empty in
+        methods.inline("registry.heartbeat") { [unowned self] (request: RegistryAPI.InstanceRef, _: RequestContext) -> Empty in
             let now = self.nowMilliseconds
             guard self.table.update({ $0.heartbeat(instance: request.instance, now: now) }) else {
                 throw RPCError(.notFound, "instance \(request.instance) tidak terdaftar: daftar ulang (register again)")
@@ -62,11 +62,11 @@ public final class RegistryService: Sendable {
             try await self.change { table, _ in table.deregister(instance: request.instance) }
             return Empty()
         }
-        methods.on("registry.lookup", .inlineQuery) { [unowned self] (request: RegistryAPI.Lookup, _: RequestContext) in
+        methods.inline("registry.lookup") { [unowned self] (request: RegistryAPI.Lookup, _: RequestContext) in
             guard !request.service.isEmpty else { throw RPCError.invalid(["service": "wajib diisi (required)"]) }
             return RegistryAPI.Instances(instances: self.table.get().lookup(service: request.service))
         }
-        methods.on("registry.list", .inlineQuery) { [unowned self] (_: Empty, _: RequestContext) in
+        methods.inline("registry.list") { [unowned self] (_: Empty, _: RequestContext) in
             RegistryAPI.Instances(instances: self.table.get().all)
         }
     }

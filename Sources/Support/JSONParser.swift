@@ -23,6 +23,17 @@ public struct JSONParser {
         return value
     }
 
+    /// Reads a JSON object filling the whole input member by member, without building a
+    /// dictionary: for small hot-path objects read into fields (request metadata).
+    public static func forEachMember(of bytes: [UInt8], _ body: (String, JSONValue) throws -> Void) throws {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.failure("expected an object") }
+        try parser.forEachMember(body)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.failure("trailing characters") }
+    }
+
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
     private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
@@ -59,12 +70,19 @@ public struct JSONParser {
     }
 
     private mutating func object() throws -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        try forEachMember { members[$0] = $1 }
+        return .object(members)
+    }
+
+    /// Walks the object at `index`, handing over each member as it is read (a repeated name comes
+    /// twice: the last one wins for a reader that assigns).
+    private mutating func forEachMember(_ body: (String, JSONValue) throws -> Void) throws {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
@@ -73,11 +91,11 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try value()
+            try body(key, try value())
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
             throw failure("expected ',' or '}'")
         }
     }

@@ -26,6 +26,9 @@ public struct Logger: Sendable {
     public let instance: String
     public var level: LogLevel
     public var metadata: [String: JSONValue]
+    /// The request's trace id, written as `trace_id` on every line (a field, not metadata, so
+    /// that tracing a request costs no dictionary copy).
+    public var traceID: String?
     private let sink: LogSink
 
     public init(service: String, instance: String = "", level: LogLevel = .info,
@@ -41,7 +44,7 @@ public struct Logger: Sendable {
     public func tracing(_ traceID: String?) -> Logger {
         guard let traceID, !traceID.isEmpty else { return self }
         var copy = self
-        copy.metadata["trace_id"] = .string(traceID)
+        copy.traceID = traceID
         return copy
     }
 
@@ -63,6 +66,7 @@ public struct Logger: Sendable {
         object["level"] = .string(lineLevel.name)
         object["service"] = .string(service)
         if !instance.isEmpty { object["instance"] = .string(instance) }
+        if let traceID { object["trace_id"] = .string(traceID) }
         object["msg"] = .string(message())
         var line = JSONWriter.write(.object(object))
         line.append(0x0A)

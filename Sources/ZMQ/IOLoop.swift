@@ -7,8 +7,11 @@ import Synchronization
 /// thread-safe, and a mutex does not make them so). It runs `zmq_poll` over the watched sockets
 /// plus an eventfd that wakes it when a job is enqueued.
 ///
+/// It is also a `TaskExecutor`: a task started with it as executor preference runs its
+/// nonisolated code and resumes from continuations on this thread, with no hop at all.
+///
 /// Never block this thread: storage and domain work belong in other actors.
-public final class IOLoop: SerialExecutor, @unchecked Sendable {
+public final class IOLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
     /// The process-wide loop.
     public static let shared: IOLoop = {
         do { return try IOLoop(name: "mpp-io") } catch { fatalError("cannot start the I/O loop: \(error)") }
@@ -17,8 +20,14 @@ public final class IOLoop: SerialExecutor, @unchecked Sendable {
     public let context: Context
     public let name: String
 
+    /// Something to run on the loop: a Swift job, or a plain closure (no task, no hop back).
+    private enum Work {
+        case job(UnownedJob)
+        case closure(@Sendable () -> Void)
+    }
+
     private struct Shared {
-        var jobs: [UnownedJob] = []
+        var jobs: [Work] = []
         var sleeping = false
         var stopping = false
     }
@@ -60,9 +69,18 @@ public final class IOLoop: SerialExecutor, @unchecked Sendable {
     // MARK: SerialExecutor
 
     public func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
+        submit(.job(UnownedJob(job)))
+    }
+
+    /// Runs `work` on the loop thread, after what is already queued. Cheaper than hopping a task
+    /// onto the loop: a socket owner's isolated code runs in it via `assumeIsolated`.
+    public func execute(_ work: @escaping @Sendable () -> Void) {
+        submit(.closure(work))
+    }
+
+    private func submit(_ work: Work) {
         let wake = shared.withLock { state -> Bool in
-            state.jobs.append(job)
+            state.jobs.append(work)
             guard state.sleeping else { return false }
             state.sleeping = false
             return true
@@ -72,11 +90,15 @@ public final class IOLoop: SerialExecutor, @unchecked Sendable {
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
 
+    public func asUnownedTaskExecutor() -> UnownedTaskExecutor { UnownedTaskExecutor(ordinary: self) }
+
     public func checkIsolated() {
         precondition(isCurrent, "not on the I/O loop thread '\(name)'")
     }
 
     /// Whether the caller runs on this loop's thread.
+    /// (`Thread.current`, not `pthread_self()`: glibc marks that `const`, and optimised async code
+    /// would reuse a value read before an `await`.)
     public var isCurrent: Bool { Thread.current === loopThread }
 
     // MARK: watching sockets (loop thread only)
@@ -125,15 +147,20 @@ public final class IOLoop: SerialExecutor, @unchecked Sendable {
         mpp_set_thread_name(String(name.prefix(15)))  // Foundation does not name it on Linux
         loopThread = Thread.current
         started.signal()
-        let executor = asUnownedSerialExecutor()
-        var batch: [UnownedJob] = []
+        let serial = asUnownedSerialExecutor(), preferred = asUnownedTaskExecutor()
+        var batch: [Work] = []
         batch.reserveCapacity(64)
         while true {
             let stopping = shared.withLock { state -> Bool in
                 swap(&batch, &state.jobs)
                 return state.stopping
             }
-            for job in batch { job.runSynchronously(on: executor) }
+            for work in batch {
+                switch work {
+                case .job(let job): job.runSynchronously(isolatedTo: serial, taskExecutor: preferred)
+                case .closure(let closure): closure()
+                }
+            }
             batch.removeAll(keepingCapacity: true)
             if stopping && shared.withLock({ $0.jobs.isEmpty }) { break }
 

@@ -69,6 +69,7 @@ public final class Socket {
     /// With `userID`, reads the ZAP `User-Id` property of the message.
     public func receive(userID: Bool = false) throws -> Multipart? {
         var frames: [[UInt8]] = []
+        frames.reserveCapacity(8)
         var peer: String?
         var message = zmq_msg_t()
         zmq_msg_init(&message)

@@ -133,6 +133,17 @@ private let sample: JSONValue = [
         #expect(throws: JSONParser.Failure.self) { try parse(veryDeep) }
     }
 
+    @Test func membersAreWalkedWithoutADictionary() throws {
+        var members: [(String, JSONValue)] = []
+        try JSONParser.forEachMember(of: Array(#" {"b":1, "a":{"x":[true]}, "b":"two"} "#.utf8)) { members.append(($0, $1)) }
+        #expect(members.map(\.0) == ["b", "a", "b"], "in document order, repeats included")
+        #expect(members.map(\.1) == [1, ["x": [true]], "two"])
+        try JSONParser.forEachMember(of: Array("{}".utf8)) { _, _ in Issue.record("no members") }
+        for bad in ["[]", "\"{}\"", "{", #"{"a":1} x"#, #"{"a":}"#, ""] {
+            #expect(throws: JSONParser.Failure.self) { try JSONParser.forEachMember(of: Array(bad.utf8)) { _, _ in } }
+        }
+    }
+
     @Test func failureSaysWhere() {
         do {
             _ = try parse(#"{"a": tru}"#)

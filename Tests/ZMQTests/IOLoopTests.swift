@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TestKit
 import Testing
 import ZMQ
@@ -44,6 +45,39 @@ actor LoopBound {
         #expect(!place.isMainThread)
         #expect(!loop.isCurrent, "the test itself is not on the loop")
         #expect(await actor.hop())
+        loop.stop()
+    }
+
+    @Test func executeRunsClosuresOnTheLoopInOrder() async throws {
+        let loop = try freshLoop()
+        let seen = Mutexed<[Int]>([]), offLoop = Mutexed(0)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            for index in 0..<1_000 {
+                loop.execute {
+                    if !loop.isCurrent { offLoop.update { $0 += 1 } }
+                    seen.update { $0.append(index) }
+                    if index == 999 { done.resume() }
+                }
+            }
+        }
+        #expect(seen.get() == Array(0..<1_000))
+        #expect(offLoop.get() == 0)
+        loop.stop()
+    }
+
+    @Test func aTaskPreferringTheLoopRunsNonisolatedCodeThere() async throws {
+        let loop = try freshLoop()
+        let stayed = await withTaskExecutorPreference(loop) {
+            var always = loop.isCurrent
+            for _ in 0..<20 {
+                await Task.yield()
+                try? await Task.sleep(for: .milliseconds(1))
+                always = always && loop.isCurrent
+            }
+            return always
+        }
+        #expect(stayed, "nonisolated code and resumptions of a task preferring the loop stay on it")
+        #expect(!loop.isCurrent)
         loop.stop()
     }
 

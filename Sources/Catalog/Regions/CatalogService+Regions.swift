@@ -10,7 +10,7 @@ extension CatalogService {
     func registerRegionMethods() {
         let methods = host.methods
         // Pure in-memory lookups: answered on the I/O thread, no store, no Codable.
-        methods.register("catalog.regions.get", .inlineQuery) { [unowned self] _, body in
+        methods.registerInline("catalog.regions.get") { [unowned self] _, body in
             let request = try RequestFields(body)
             let code = try self.code(try request.string("code", required: true) ?? "", field: "code")
             guard let region = self.regions.region(code, historical: try request.bool("historical") ?? false) else {
