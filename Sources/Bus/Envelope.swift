@@ -52,7 +52,8 @@ public struct RequestMetadata: Codable, Sendable, Equatable {
     /// Reads frame 4; nil unless it is a JSON object with well-typed known keys (unknown keys are ignored).
     public init?(parsing bytes: [UInt8]) {
         self.init()
-        if bytes.isEmpty || bytes == Envelope.emptyObject { return }
+        if bytes.isEmpty { return }
+        if let simple = MetadataScanner.scan(bytes) { self = simple; return }
         struct WrongType: Error {}
         do {
             try JSONParser.forEachMember(of: bytes) { name, value in

@@ -46,6 +46,8 @@ public actor RPCServer {
     private var socket: Socket?
     public private(set) var endpoint: String?
     private var draining = false
+    /// Replies waiting for the end of the receive batch (nil outside a batch).
+    private var heldReplies: [[[UInt8]]]?
     private var inFlight = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private let startedAt = Monotonic.nanoseconds()
@@ -123,6 +125,10 @@ public actor RPCServer {
 
     private func receiveBatch() {
         guard let socket else { return }
+        // Replies answered during the batch leave together at its end: libzmq's I/O thread then
+        // finds them queued and writes them in few system calls.
+        heldReplies = []
+        defer { flushHeldReplies() }
         for _ in 0..<limits.receiveBatch {
             let message: Multipart?
             do {
@@ -187,11 +193,20 @@ public actor RPCServer {
     }
 
     private func send(route: [[UInt8]], requestID: [UInt8], outcome: Outcome) {
+        let frames = Envelope.reply(route: route, requestID: requestID, outcome: outcome)
+        if heldReplies != nil { heldReplies?.append(frames) } else { transmit(frames) }
+    }
+
+    private func flushHeldReplies() {
+        let replies = heldReplies ?? []
+        heldReplies = nil
+        for frames in replies { transmit(frames) }
+    }
+
+    private func transmit(_ frames: [[UInt8]]) {
         guard let socket else { return }
         do {
-            if try !socket.send(Envelope.reply(route: route, requestID: requestID, outcome: outcome)) {
-                metrics.increment("rpc.reply_dropped_hwm")
-            }
+            if try !socket.send(frames) { metrics.increment("rpc.reply_dropped_hwm") }
         } catch {
             metrics.increment("rpc.reply_dropped_peer_gone")
         }

@@ -121,15 +121,17 @@ public struct JSONParser {
     private mutating func string() throws -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes (and for pure ASCII, no UTF-8 validation either).
+        var ascii = true
         while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
             guard bytes[index] >= 0x20 else { throw failure("control character in string") }
+            ascii = ascii && bytes[index] < 0x80
             index += 1
         }
         guard index < bytes.count else { throw failure("unterminated string") }
         if bytes[index] == UInt8(ascii: "\"") {
             defer { index += 1 }
-            return try validUTF8(bytes[start..<index])
+            return ascii ? String(decoding: bytes[start..<index], as: UTF8.self) : try validUTF8(bytes[start..<index])
         }
         var scalars = Array(bytes[start..<index])
         while index < bytes.count {
@@ -215,6 +217,13 @@ public struct JSONParser {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits() > 0 else { throw failure("expected exponent digits") }
+        }
+        // Plain integers of up to 15 digits are exact in a Double: no text conversion needed.
+        let negative = bytes[start] == UInt8(ascii: "-")
+        if index - start <= 15, !bytes[start..<index].contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            var integer: Int64 = 0
+            for byte in bytes[(negative ? start + 1 : start)..<index] { integer = integer * 10 + Int64(byte - UInt8(ascii: "0")) }
+            return negative ? (integer == 0 ? -0.0 : -Double(integer)) : Double(integer)
         }
         guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw failure("bad number") }
         return value

@@ -47,6 +47,9 @@ public final class ServiceProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: try executable(name))
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MPP_") }
+        // The test process is the supervisor: a test that fails (or a runner that dies) leaves no
+        // service running on.
+        environment["MPP_SUPERVISOR_PID"] = String(getpid())
         environment.merge(serviceEnvironment(data, registry: registry, logLevel: logLevel, uniqueInstance: uniqueInstance, extra)) { $1 }
         process.environment = environment
         log = data + "/\(name)-\(UUID().uuidString.prefix(6)).log"

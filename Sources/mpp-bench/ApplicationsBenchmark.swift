@@ -125,7 +125,7 @@ private func rawGroupCommit(directory: String, total: Int, clients: Int, documen
 }
 
 /// User + system CPU time of this process so far.
-private func processCPUSeconds() -> Double {
+func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     let time = { (value: timeval) in Double(value.tv_sec) + Double(value.tv_usec) / 1e6 }

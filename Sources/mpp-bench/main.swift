@@ -17,7 +17,8 @@ print("mpp-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Pr
 print("")
 do {
     if all || selected.contains("rpc") {
-        section(try await rpcBenchmark(sequentialCount: quick ? 2_000 : 20_000, pipelinedCount: quick ? 20_000 : 200_000, window: 200))
+        section(try await rpcBenchmark(sequentialCount: quick ? 2_000 : 10_000, pipelinedCount: quick ? 20_000 : 100_000, window: 200,
+                                       rounds: quick ? 1 : 5))
     }
     if all || selected.contains("events") {
         section(try await eventBenchmark(directory: scratch, count: quick ? 5_000 : 50_000))

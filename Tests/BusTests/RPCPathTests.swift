@@ -122,4 +122,37 @@ import ZMQ
         let extra = RequestMetadata(parsing: Array(#"{"trace_id":null,"future":{"x":[1]},"deadline_ms":10}"#.utf8))
         #expect(extra == RequestMetadata(deadlineMilliseconds: 10), "unknown keys are ignored, null is absent")
     }
+
+    @Test(arguments: [
+        #"{}"#, #"{"trace_id":"abc"}"#, #"{"deadline_ms":0,"trace_id":"t","token":"v1.x.y","idempotency_key":"k-1"}"#,
+        #"{"deadline_ms":86400000}"#, #"{"trace_id":"a","trace_id":"b"}"#,
+        // Not the simple form: the full parser decides.
+        #" { "trace_id" : "spaced" } "#, #"{"trace_id":"caf\u00e9"}"#, #"{"trace_id":"café"}"#, #"{"deadline_ms":1.5e3}"#,
+        #"{"deadline_ms":null,"token":null}"#, #"{"other":[1,{"x":2}],"trace_id":"t"}"#,
+    ])
+    func metadataFastPathAgreesWithTheParser(text: String) throws {
+        let bytes = Array(text.utf8)
+        let parsed = RequestMetadata(parsing: bytes)
+        #expect(parsed != nil)
+        var reference = RequestMetadata()
+        try JSONParser.forEachMember(of: bytes) { name, value in
+            switch name {
+            case "token": reference.token = value.stringValue
+            case "idempotency_key": reference.idempotencyKey = value.stringValue
+            case "trace_id": reference.traceID = value.stringValue
+            case "deadline_ms": reference.deadlineMilliseconds = value.doubleValue.map { Int($0) }
+            default: break
+            }
+        }
+        #expect(parsed == reference)
+    }
+
+    @Test(arguments: [
+        #"{"#, #"{"trace_id":"t""#, #"{"trace_id":"t"} x"#, #"{"trace_id":5}"#, #"{"deadline_ms":-1}"#, #"{"deadline_ms":"5"}"#,
+        #"{"deadline_ms":01}"#, "{\"token\":\"tab\there\"}", #"["trace_id"]"#, #"{"trace_id":"t",}"#,
+        #"{"deadline_ms":1234567890}"#, #"{"deadline_ms":86400001}"#,
+    ])
+    func badMetadataIsRefusedOnEitherPath(text: String) {
+        #expect(RequestMetadata(parsing: Array(text.utf8)) == nil)
+    }
 }
