@@ -91,5 +91,8 @@ public enum ApplicationsSchema {
                 request_key TEXT,
                 submitted_at TEXT NOT NULL);
             """),
+        // The submission's request fingerprint: `applications.submit` keeps its own retries (the
+        // UNIQUE idempotency key) and tells a retry from a key reused for another request.
+        Migration(2, "request fingerprint", "ALTER TABLE applications ADD COLUMN request_fingerprint TEXT;"),
     ]
 }

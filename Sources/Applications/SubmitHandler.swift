@@ -12,7 +12,7 @@ import Support
 /// UNIQUE column per citizen, so a retry after a lost reply finds the same application.
 extension ApplicationsService {
     func registerSubmit() {
-        host.methods.on("applications.submit", .command) { [self] (request: SubmitApplication, context: RequestContext) in
+        host.methods.on("applications.submit", .commandHandlingRetries) { [self] (request: SubmitApplication, context: RequestContext) in
             try await submit(request, context)
         }
     }
@@ -27,20 +27,38 @@ extension ApplicationsService {
         } catch {
             // A retry whose first attempt was accepted gets that application, even if the same
             // request would not pass today (the catalog changed meanwhile, the token expired…).
-            let earlier = try await host.store.read { [self] db in try existing(db, citizen: claims.sub, key: key, actor: actor) }
+            let earlier = try await host.store.read { [self] db in
+                try existing(db, citizen: claims.sub, key: key, fingerprint: context.requestFingerprint, actor: actor)
+            }
             if let earlier { return earlier }
             throw error
         }
         let definition = facts.definition
         let filled = prefilled
-        let (view, inserted) = try await host.store.write { [self] db in
-            if let earlier = try existing(db, citizen: claims.sub, key: key, actor: actor) { return (earlier, false) }
-            let (record, entry) = try insert(db, facts, traceID: context.traceID)
-            let documents = facts.documents.sorted { $0.key < $1.key }.map { $0.value.reference($0.key) }
-            return (compose(record, definition, for: actor, documents: documents, history: [entry], surveyed: false, prefilled: filled), true)
+        // Numbered and encoded here: the store's single writer only checks and stores.
+        let draft = try Submission(facts, traceID: context.traceID)
+        let written = try await host.store.write { [self] db -> Written in
+            if let earlier = try existing(db, citizen: claims.sub, key: key, fingerprint: context.requestFingerprint, actor: actor) {
+                return .earlier(earlier)
+            }
+            let (record, entry) = try insert(db, facts, draft)
+            return .inserted(record, entry)
         }
-        if inserted { savedDefinitions.update { _ = $0.insert(CatalogLink.key(definition)) } }
-        return view
+        switch written {
+        case .earlier(let view):
+            return view
+        case .inserted(let record, let entry):
+            // The reply is put together after the commit: the store's writer has better things to do.
+            savedDefinitions.update { _ = $0.insert(CatalogLink.key(definition)) }
+            let documents = facts.documents.sorted { $0.key < $1.key }.map { $0.value.reference($0.key) }
+            return compose(record, definition, for: actor, documents: documents, history: [entry], surveyed: false, prefilled: filled)
+        }
+    }
+
+    /// What the submission's transaction did.
+    private enum Written: Sendable {
+        case earlier(ApplicationView)
+        case inserted(ApplicationRecord, HistoryEntry)
     }
 
     /// Everything checked about a submission (every problem at once), and the pre-filled fields.
@@ -63,15 +81,20 @@ extension ApplicationsService {
         let documents = try await resolveDocuments(request.documents ?? [:], definition, claims.sub, context.attachments)
         try Self.refuseIfInvalid(form: form.errors, documents: documents.errors)
         let facts = SubmissionFacts(definition: definition, region: region, site: site, citizen: claims.sub, key: key,
-                                    form: form.normalized, formText: Records.formText(form.normalized), documents: documents.documents,
+                                    fingerprint: context.requestFingerprint, form: form.normalized, formText: Records.formText(form.normalized), documents: documents.documents,
                                     language: language, time: host.clock.now(),
                                     saveDefinition: !savedDefinitions.update { $0.contains(CatalogLink.key(definition)) })
         return (facts, prefilled)
     }
 
-    /// The application an earlier attempt with this key created, if any.
-    private func existing(_ db: Database, citizen: String, key: String, actor: Actor) throws -> ApplicationView? {
+    /// The application an earlier attempt with this key created, if any; refused when the key was
+    /// first used for a different request.
+    private func existing(_ db: Database, citizen: String, key: String, fingerprint: String?, actor: Actor) throws -> ApplicationView? {
         guard let record = try Records.application(db, citizen: citizen, idempotencyKey: key) else { return nil }
+        let stored = try db.queryOne("SELECT request_fingerprint FROM applications WHERE id = ?", [.integer(record.id)])?.string("request_fingerprint")
+        if let stored, let fingerprint, stored != fingerprint {
+            throw RPCError.invalid(["idempotency_key": "sudah dipakai untuk permintaan lain (reused for a different request)"])
+        }
         return try view(db, record, try definition(db, record), for: actor)
     }
 
@@ -127,6 +150,8 @@ extension ApplicationsService {
         var site: String?
         var citizen: String
         var key: String
+        /// The request's fingerprint, kept with the application to tell a retry from a reused key.
+        var fingerprint: String?
         var form: [String: JSONValue]
         var formText: String
         var documents: [String: PreparedDocument]
@@ -136,22 +161,40 @@ extension ApplicationsService {
         var saveDefinition: Bool
     }
 
+    /// A new application's tracking number and `application.submitted` event, made before the
+    /// write transaction.
+    struct Submission: Sendable {
+        var number: String
+        var event: PreparedEvent
+
+        init(_ facts: SubmissionFacts, traceID: String?) throws {
+            let definition = facts.definition, timeText = Timestamp.format(facts.time)
+            self.number = TrackingNumber(region: facts.region, date: FilingDate.local(facts.time, region: facts.region)).description
+            let expiry = definition.workflow.on_sla_expiry.map { ApplicationEvents.ExpiryAction(from: $0.from, action: $0.action) }
+            event = try PreparedEvent(type: "application.submitted", data: ApplicationEvents.Submitted(
+                tracking_number: self.number, citizen: facts.citizen, service: definition.id, service_version: definition.version ?? 1,
+                region: facts.region.value, site: facts.site, agency: definition.agency, workflow: definition.workflow.id,
+                state: definition.workflow.initialState, sla: definition.sla, on_sla_expiry: expiry, submitted_at: timeText,
+                language: facts.language), time: facts.time, traceID: traceID, subject: self.number)
+        }
+    }
+
     /// Writes a new application: row, agencies, documents, first history entry, event.
-    private func insert(_ db: Database, _ facts: SubmissionFacts, traceID: String?) throws -> (ApplicationRecord, HistoryEntry) {
+    private func insert(_ db: Database, _ facts: SubmissionFacts, _ prepared: Submission) throws -> (ApplicationRecord, HistoryEntry) {
         let definition = facts.definition, timeText = Timestamp.format(facts.time)
         if facts.saveDefinition { try Records.saveDefinition(db, definition) }
-        let date = FilingDate.local(facts.time, region: facts.region)
-        var number = TrackingNumber(region: facts.region, date: date).description
-        while try Records.application(db, trackingNumber: number) != nil {
-            number = TrackingNumber(region: facts.region, date: date).description
+        var submission = prepared
+        while try Records.application(db, trackingNumber: submission.number) != nil {  // taken already: rare
+            submission = try Submission(facts, traceID: prepared.event.traceID)
         }
+        let number = submission.number
         let state = definition.workflow.initialState
         try db.run("""
-            INSERT INTO applications (tracking_number, citizen, idempotency_key, service, service_version, agency, region, site,
-                                      state, terminal, form, language, submitted_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
-            """, [.text(number), .text(facts.citizen), .text(facts.key), .text(definition.id), SQLValue(definition.version ?? 1),
-                  .text(definition.agency), .text(facts.region.value), SQLValue(facts.site), .text(state),
+            INSERT INTO applications (tracking_number, citizen, idempotency_key, request_fingerprint, service, service_version, agency,
+                                      region, site, state, terminal, form, language, submitted_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+            """, [.text(number), .text(facts.citizen), .text(facts.key), SQLValue(facts.fingerprint), .text(definition.id),
+                  SQLValue(definition.version ?? 1), .text(definition.agency), .text(facts.region.value), SQLValue(facts.site), .text(state),
                   .text(facts.formText), SQLValue(facts.language), .text(timeText), .text(timeText)])
         let id = db.lastInsertRowID
         for agency in Set([definition.agency] + definition.also_involves) {
@@ -164,12 +207,7 @@ extension ApplicationsService {
         let entry = try Records.appendHistory(db, application: record, entry: HistoryEntry(
             seq: 0, action: "submit", from: "", to: state, actor: facts.citizen, actor_role: "citizen", actor_agency: nil,
             note: nil, output: nil, time: timeText), requestKey: facts.key, first: true)
-        let expiry = definition.workflow.on_sla_expiry.map { ApplicationEvents.ExpiryAction(from: $0.from, action: $0.action) }
-        try Outbox.append(db, stream: stream, type: "application.submitted", data: ApplicationEvents.Submitted(
-            tracking_number: number, citizen: facts.citizen, service: definition.id, service_version: definition.version ?? 1,
-            region: facts.region.value, site: facts.site, agency: definition.agency, workflow: definition.workflow.id, state: state,
-            sla: definition.sla, on_sla_expiry: expiry, submitted_at: timeText, language: facts.language),
-            time: facts.time, traceID: traceID, subject: number)
+        try Outbox.append(db, stream: stream, submission.event)
         return (record, entry)
     }
 }

@@ -24,7 +24,9 @@ struct Dispatcher: Sendable {
             return Outcome(error: RPCError(.unimplemented, "metode tidak dikenal: \(request.method)"))
         }
         let outcome: Outcome
-        if let key = request.metadata.idempotencyKey, let idempotency {
+        // A handler that keeps its own retries (`handlesRetries`) answers them from its store; the
+        // bus neither claims nor remembers the key (a refused reuse must not take the key over).
+        if let key = request.metadata.idempotencyKey, let idempotency, !entry.options.handlesRetries {
             outcome = await runOnce(entry, context, request.body, key: key, cache: idempotency)
         } else {
             outcome = await run(entry, context, request.body)
@@ -52,7 +54,9 @@ struct Dispatcher: Sendable {
     private func context(for request: IncomingRequest) -> RequestContext {
         RequestContext(method: request.method, metadata: request.metadata, caller: request.caller,
                        attachments: request.attachments, logger: logger.tracing(request.metadata.traceID),
-                       receivedAt: Monotonic.nanoseconds())
+                       receivedAt: Monotonic.nanoseconds(),
+                       requestFingerprint: request.metadata.idempotencyKey == nil ? nil
+                           : IdempotencyCache.fingerprint(method: request.method, body: request.body))
     }
 
     nonisolated(nonsending) private func runOnce(_ entry: MethodTable.Entry, _ context: RequestContext, _ body: [UInt8],

@@ -143,10 +143,13 @@ public final class IdempotencyCache: Sendable {
     static func fingerprint(method: String, body: [UInt8]) -> String {
         // FNV-1a 64: cheap and stable; it only tells a reused key apart from a true retry.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in Array(method.utf8) + [0] + body {
+        func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
+        method.utf8.forEach(mix)
+        mix(0)
+        body.forEach(mix)
         return String(hash, radix: 16)
     }
 }

@@ -17,12 +17,20 @@ public struct MethodOptions: Sendable {
     /// on the I/O loop itself, saving two thread hops per request. Never for handlers that hash
     /// passwords, parse large bodies or touch the disk synchronously.
     public var inline: Bool
-    public init(mutating: Bool = false, inline: Bool = false) {
+    /// For a mutating method: the handler itself makes a retry with the same idempotency key act
+    /// once and answer alike from its own data (a UNIQUE key column written in its transaction),
+    /// and refuses a key reused for another request (`RequestContext.requestFingerprint`). The bus
+    /// then leaves the key to it: no claim, no second write per request.
+    public var handlesRetries: Bool
+    public init(mutating: Bool = false, inline: Bool = false, handlesRetries: Bool = false) {
         self.mutating = mutating
         self.inline = inline
+        self.handlesRetries = handlesRetries
     }
     public static let query = MethodOptions()
     public static let command = MethodOptions(mutating: true)
+    /// A command whose handler keeps its own retries (see `handlesRetries`).
+    public static let commandHandlingRetries = MethodOptions(mutating: true, handlesRetries: true)
     /// A cheap query answered on the I/O loop.
     public static let inlineQuery = MethodOptions(inline: true)
 }

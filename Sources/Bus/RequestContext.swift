@@ -12,6 +12,9 @@ public struct RequestContext: Sendable {
     public var logger: Logger
     /// Monotonic nanoseconds when the request arrived.
     public var receivedAt: UInt64
+    /// What tells this request apart from another one under the same idempotency key (method and
+    /// body), when it carries a key: for handlers that keep their own retries.
+    public var requestFingerprint: String?
 
     public var traceID: String? { metadata.traceID }
     public var token: String? { metadata.token }

@@ -59,7 +59,7 @@ public struct FormValidator: Sendable {
     static func isBlank(_ value: JSONValue) -> Bool {
         switch value {
         case .null: true
-        case .string(let text): text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        case .string(let text): text.trimmingWhitespace().isEmpty
         default: false
         }
     }
@@ -82,7 +82,7 @@ public struct FormValidator: Sendable {
 
     func string(_ value: JSONValue) -> Result<String, Problem> {
         guard let text = value.stringValue else { return .failure(Problem(reason: "harus teks (must be a string)")) }
-        return .success(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        return .success(text.trimmingWhitespace())
     }
 
     func text(_ value: JSONValue, _ field: FormField) -> Result<JSONValue, Problem> {
@@ -105,7 +105,7 @@ public struct FormValidator: Sendable {
     func number(_ value: JSONValue, _ field: FormField) -> Result<JSONValue, Problem> {
         let number: Double? = switch value {
         case .number(let number): number
-        case .string(let text): Double(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text): Double(text.trimmingWhitespace())
         default: nil
         }
         guard let number, number.isFinite else { return .failure(Problem(reason: "harus angka (must be a number)")) }
@@ -118,7 +118,7 @@ public struct FormValidator: Sendable {
     func option(_ value: JSONValue, _ field: FormField) -> Result<JSONValue, Problem> {
         let options = field.options ?? []
         let text: String? = switch value {
-        case .string(let text): text.trimmingCharacters(in: .whitespaces)
+        case .string(let text): text.trimmingWhitespace()
         case .number(let number) where number.rounded() == number: String(Int(number))
         default: nil
         }

@@ -95,12 +95,16 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     /// One transaction for the whole batch; callers resume only after COMMIT (and observers) ran.
     private func run(_ batch: [WriteJob]) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var inBodies: UInt64 = 0
         var outcomes: [Result<any Sendable, any Error>] = []
         outcomes.reserveCapacity(batch.count)
         var batchError: (any Error)?
         do {
             try database.transaction { db in
                 for job in batch {
+                    let bodyStart = DispatchTime.now().uptimeNanoseconds
+                    defer { inBodies += DispatchTime.now().uptimeNanoseconds - bodyStart }
                     do {
                         outcomes.append(.success(try db.transaction { try job.body($0) }))
                     } catch {
@@ -117,6 +121,11 @@ final class GroupCommitWriter: @unchecked Sendable {
             batchError = error
         }
 
+        let busy = DispatchTime.now().uptimeNanoseconds - started
+        state.withLock { state in
+            state.statistics.busyNanoseconds += busy
+            state.statistics.bodyNanoseconds += inBodies
+        }
         var observers: [@Sendable () -> Void] = []
         if let batchError {
             // Nothing of this batch was committed: bodies that succeeded get the batch error,

@@ -10,6 +10,10 @@ public struct StoreStatistics: Sendable, Equatable {
     public var failedBatches: Int = 0
     /// The largest number of bodies committed together.
     public var largestBatch: Int = 0
+    /// Time the writer spent on batches (bodies, COMMIT and its fsync), in nanoseconds.
+    public var busyNanoseconds: UInt64 = 0
+    /// Of which in the write bodies themselves.
+    public var bodyNanoseconds: UInt64 = 0
 
     public init() {}
 

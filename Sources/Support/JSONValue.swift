@@ -11,10 +11,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Most common first (form values are mostly text): every failed probe throws, which is slow.
         if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
         else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
         else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
         else if let value = try? container.decode([String: JSONValue].self) { self = .object(value) }
         else {
@@ -65,6 +66,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 /// Shared JSON coding settings: compact, sorted keys, snake_case on the wire is spelled out by CodingKeys.
 public enum JSON {
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        // The fast path; what it leaves (Data, Date, huge integers, errors) goes to JSONEncoder.
+        if let fast = try? JSONValueEncoder().encode(value) { return JSONWriter.write(fast) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value))

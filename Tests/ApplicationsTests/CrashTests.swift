@@ -60,6 +60,12 @@ import Testing
         child = try ServiceProcess("mpp-applications", data: data, registry: platform.registryEndpoint, logLevel: "info",
                                    extra: ["MPP_INSTANCE": instance])
         story = try await remote(platform, child, citizen)
+        // Only the store remembers the keys now: one reused for a different request is refused.
+        let (reusedKey, _) = try #require(accepted.first)
+        let reused = try await story.send("applications.submit", SubmitApplication(
+            service: "ktp-el", region: Places.sukabumi, form: ["alasan": "hilang"],
+            documents: ["kk": DocumentInput(attachment: 0, name: "kk.pdf")]), as: citizen, key: reusedKey, attachments: [SampleFiles.pdf(reusedKey)])
+        #expect(reused.error?.code == .invalidArgument && reused.error?.fields["idempotency_key"] != nil)
         for (key, number) in accepted { #expect(try await story.applyForKTP(citizen, key: key).tracking_number == number) }
         for key in keys where accepted[key] == nil { accepted[key] = try await story.applyForKTP(citizen, key: key).tracking_number }
 

@@ -128,10 +128,14 @@ import Testing
         let first = try await story.applyForKTP(citizen, key: key, scan: scan)
         let retried = try await story.applyForKTP(citizen, key: key, scan: scan)
         #expect(retried.tracking_number == first.tracking_number)
-        // Even once the bus has forgotten the key, the store's UNIQUE (citizen, key) holds.
-        try await applications.host.store.write { db in try db.run("DELETE FROM bus_idempotency") }
-        let afterCrash = try await story.applyForKTP(citizen, key: key, scan: scan)
-        #expect(afterCrash.tracking_number == first.tracking_number)
+        // The same key for a different request is refused, naming the key.
+        let reused = try await story.send("applications.submit", SubmitApplication(
+            service: "ktp-el", region: Places.sukabumi, form: ["alasan": "hilang"],
+            documents: ["kk": DocumentInput(attachment: 0, name: "kk.pdf")]), as: citizen, key: key, attachments: [scan])
+        #expect(reused.error?.code == .invalidArgument && reused.error?.fields["idempotency_key"] != nil)
+        // Submissions keep their own retries (UNIQUE (citizen, key) in the store): no second write.
+        let remembered = try await applications.host.store.read { db in try db.queryOne("SELECT count(*) AS n FROM bus_idempotency")?.int("n") }
+        #expect(remembered == 0)
         let mine: ApplicationPage = try await story.call("applications.mine", MineRequest(), as: citizen, key: nil)
         #expect(mine.items.map(\.tracking_number) == [first.tracking_number])
         let submitted = try await applications.host.store.read { db in
