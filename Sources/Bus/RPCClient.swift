@@ -102,13 +102,25 @@ public actor RPCClient {
     /// Builds a request's frames with a fresh id (any thread).
     nonisolated func makeRequest(to endpoint: String, method: String, metadata: RequestMetadata, body: [UInt8],
                                  attachments: [[UInt8]], timeout: Duration) -> Request {
+        makeRequest(to: endpoint, method: method, encodedMetadata: Self.frame(metadata, timeout: timeout), body: body, attachments: attachments)
+    }
+
+    /// Same, with frame 4 already written (a pipeline writes equal metadata once).
+    nonisolated func makeRequest(to endpoint: String, method: String, encodedMetadata: [UInt8], body: [UInt8],
+                                 attachments: [[UInt8]]) -> Request {
         let sequence = nextSequence.add(1, ordering: .relaxed).newValue
-        let requestID = withUnsafeBytes(of: sequence.bigEndian) { idPrefix + Array($0) }
+        var requestID = idPrefix
+        withUnsafeBytes(of: sequence.bigEndian) { requestID.append(contentsOf: $0) }
+        return Request(endpoint: endpoint, sequence: sequence,
+                       frames: Envelope.request(requestID: requestID, method: method, metadata: encodedMetadata,
+                                                body: body, attachments: attachments))
+    }
+
+    /// Frame 4: the metadata, with the caller's deadline when it gave none.
+    static func frame(_ metadata: RequestMetadata, timeout: Duration) -> [UInt8] {
         var metadata = metadata
         if metadata.deadlineMilliseconds == nil { metadata.deadlineMilliseconds = Int(timeout.milliseconds) }
-        return Request(endpoint: endpoint, sequence: sequence,
-                       frames: Envelope.request(requestID: requestID, method: method, metadata: metadata.encoded(),
-                                                body: body, attachments: attachments))
+        return metadata.encoded()
     }
 
     /// Runs `work` isolated to this client on the loop: right here when the caller is on the loop.

@@ -48,8 +48,8 @@ extension RPCClient {
         while pipeline.nextIndex < pipeline.requests.count {
             let index = pipeline.nextIndex, next = pipeline.requests[index]
             pipeline.nextIndex += 1
-            let request = makeRequest(to: pipeline.endpoint, method: next.method, metadata: next.metadata, body: next.body,
-                                      attachments: next.attachments, timeout: pipeline.timeout)
+            let request = makeRequest(to: pipeline.endpoint, method: next.method, encodedMetadata: pipeline.frame(next.metadata),
+                                      body: next.body, attachments: next.attachments)
             guard let failure = dispatch(request, budget: pipeline.timeout.nanoseconds, waiter: .pipeline(pipeline, index: index)) else {
                 return
             }
@@ -79,6 +79,16 @@ final class Pipeline {
         self.continuation = continuation
         results = Array(repeating: nil, count: requests.count)
         remaining = requests.count
+    }
+
+    private var lastMetadata: (RequestMetadata, [UInt8])?
+
+    /// Frame 4 of a request, written once for a run of requests with equal metadata.
+    func frame(_ metadata: RequestMetadata) -> [UInt8] {
+        if let (previous, bytes) = lastMetadata, previous == metadata { return bytes }
+        let bytes = RPCClient.frame(metadata, timeout: timeout)
+        lastMetadata = (metadata, bytes)
+        return bytes
     }
 
     func record(_ index: Int, _ result: Result<Outcome, RPCError>) {
