@@ -47,32 +47,14 @@ struct KeyedValueContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-struct UnkeyedValueContainer: UnkeyedEncodingContainer {
+struct UnkeyedValueContainer: UnkeyedEncodingContainer, PrimitiveEncoding {
     let box: ArrayBox
     var codingPath: [any CodingKey] { [] }
     var count: Int { box.elements.count }
 
-    private func append(_ value: JSONValue) { box.elements.append(value) }
+    func put(_ value: JSONValue) { box.elements.append(value) }
 
-    mutating func encodeNil() throws { append(.null) }
-    mutating func encode(_ value: Bool) throws { append(.bool(value)) }
-    mutating func encode(_ value: String) throws { append(.string(value)) }
-    mutating func encode(_ value: Double) throws { append(try Numbers.finite(value)) }
-    mutating func encode(_ value: Float) throws { throw JSONValueEncoder.Unsupported() }
-    mutating func encode(_ value: Int) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int8) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int16) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int32) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int64) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt8) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt16) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt32) throws { append(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt64) throws { append(try Numbers.exact(value)) }
-
-    mutating func encode<T: Encodable>(_ value: T) throws {
-        append(try JSONValueEncoder.box(value))
-    }
+    mutating func encode<T: Encodable>(_ value: T) throws { put(try JSONValueEncoder.box(value)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         nestedEncoder().container(keyedBy: keyType)
@@ -90,29 +72,37 @@ struct UnkeyedValueContainer: UnkeyedEncodingContainer {
     }
 }
 
-struct SingleValueContainer: SingleValueEncodingContainer {
+struct SingleValueContainer: SingleValueEncodingContainer, PrimitiveEncoding {
     let slot: ValueSlot
     var codingPath: [any CodingKey] { [] }
 
-    private func set(_ value: JSONValue) { slot.content = .value(value) }
+    func put(_ value: JSONValue) { slot.content = .value(value) }
 
-    mutating func encodeNil() throws { set(.null) }
-    mutating func encode(_ value: Bool) throws { set(.bool(value)) }
-    mutating func encode(_ value: String) throws { set(.string(value)) }
-    mutating func encode(_ value: Double) throws { set(try Numbers.finite(value)) }
+    mutating func encode<T: Encodable>(_ value: T) throws { put(try JSONValueEncoder.box(value)) }
+}
+
+/// The primitive `encode` overloads shared by the unkeyed and single-value containers, each
+/// putting one `JSONValue` where its container keeps values.
+protocol PrimitiveEncoding {
+    func put(_ value: JSONValue)
+}
+
+extension PrimitiveEncoding {
+    mutating func encodeNil() throws { put(.null) }
+    mutating func encode(_ value: Bool) throws { put(.bool(value)) }
+    mutating func encode(_ value: String) throws { put(.string(value)) }
+    mutating func encode(_ value: Double) throws { put(try Numbers.finite(value)) }
     mutating func encode(_ value: Float) throws { throw JSONValueEncoder.Unsupported() }
-    mutating func encode(_ value: Int) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int8) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int16) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int32) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: Int64) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt8) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt16) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt32) throws { set(try Numbers.exact(value)) }
-    mutating func encode(_ value: UInt64) throws { set(try Numbers.exact(value)) }
-
-    mutating func encode<T: Encodable>(_ value: T) throws { set(try JSONValueEncoder.box(value)) }
+    mutating func encode(_ value: Int) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: Int8) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: Int16) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: Int32) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: Int64) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: UInt) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: UInt8) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: UInt16) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: UInt32) throws { put(try Numbers.exact(value)) }
+    mutating func encode(_ value: UInt64) throws { put(try Numbers.exact(value)) }
 }
 
 /// A coding key made at run time (`super`).
