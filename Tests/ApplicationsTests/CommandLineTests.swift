@@ -62,11 +62,12 @@ import Testing
         let view = try JSON.decode(ApplicationView.self, from: Array(applied.output.utf8))
         let number = view.tracking_number
         #expect(view.form["alasan"] == "hilang" && view.documents.first?.name == "kk.pdf")
+        let document = try #require(view.documents.first)
 
         let tracked = try await mpp(["track", number], token: nil, platform: platform, folder: folder)
         #expect(tracked.status == 0 && tracked.output.contains("submitted"))
         let vault = try await mpp(["vault"], token: citizen.token, platform: platform, folder: folder)
-        #expect(vault.status == 0 && vault.output.contains(view.documents[0].vault_id))
+        #expect(vault.status == 0 && vault.output.contains(document.vault_id))
         let queue = try await mpp(["queue", "--claimed", "none"], token: officer.token, platform: platform, folder: folder)
         #expect(queue.status == 0 && queue.output.contains(number))
 
@@ -77,7 +78,7 @@ import Testing
         let revision = try await mpp(["act", number, "request_revision", "--note", "Surat kehilangan belum ada"],
                                      token: officer.token, platform: platform, folder: folder)
         #expect(revision.status == 0)
-        let resubmitted = try await mpp(["act", number, "resubmit", "--vault", "kk=\(view.documents[0].vault_id)", "--doc", "surat_kehilangan=\(scan)"],
+        let resubmitted = try await mpp(["act", number, "resubmit", "--vault", "kk=\(document.vault_id)", "--doc", "surat_kehilangan=\(scan)"],
                                         token: citizen.token, platform: platform, folder: folder)
         #expect(resubmitted.status == 0 && resubmitted.output.contains("surat_kehilangan"), "\(resubmitted.errors)")
         let mine = try await mpp(["mine"], token: citizen.token, platform: platform, folder: folder)

@@ -28,11 +28,13 @@ import TestKit
                                    traceID: traceID, subject: subject))
             }
             let stored = try await store.read { db in try Outbox.read(db, after: first - 1, limit: 2) }
-            #expect(stored.count == 2 && stored[1].seq == second)
-            let direct = String(decoding: stored[1].event, as: UTF8.self)
-            let expected = direct.replacingOccurrences(of: "\"applications-\(second)\"", with: "\"applications-\(first)\"")
-            #expect(String(decoding: stored[0].event, as: UTF8.self) == expected)
-            let event = try CloudEvent(json: try JSONParser.parse(stored[0].event))
+            try #require(stored.count == 2)
+            let (viaPrepared, direct) = (stored[0], stored[1])
+            #expect(direct.seq == second)
+            let expected = String(decoding: direct.event, as: UTF8.self)
+                .replacingOccurrences(of: "\"applications-\(second)\"", with: "\"applications-\(first)\"")
+            #expect(String(decoding: viaPrepared.event, as: UTF8.self) == expected)
+            let event = try CloudEvent(json: try JSONParser.parse(viaPrepared.event))
             #expect(event.id == "applications-\(first)" && event.source == "mpp/applications" && event.traceid == traceID)
         }
     }

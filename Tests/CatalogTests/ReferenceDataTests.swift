@@ -50,12 +50,13 @@ import Testing
         draft.id = "KIA baru"
         draft.name_en = " "
         draft.channels = [.direct, .direct]
-        draft.requirements.append(draft.requirements[0])
+        draft.requirements.append(try #require(draft.requirements.first))
         let problems = validator.problems(draft)
         for key in ["service.id", "service.name_en", "service.channels", "service.requirements[\(draft.requirements.count - 1)].key"] {
             #expect(problems[key] != nil, "\(key) in \(problems)")
         }
         var workflow = try ReferenceData.load().services.workflows["adminduk"]!.definition(id: "adminduk")
+        try #require(workflow.actions.count >= 3)
         workflow.actions[0].role = "wizard"
         workflow.actions[1].agency = "ministry-of-magic"
         workflow.actions[2].agency = WorkflowDefinition.stepAgency

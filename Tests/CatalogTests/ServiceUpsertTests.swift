@@ -105,6 +105,7 @@ import Testing
             #expect(workflowFields["service.workflow.states"]?.contains("archived") == true, "\(workflowFields)")
 
             var several = base
+            try #require(!several.form.isEmpty && !several.requirements.isEmpty)
             several.sla = SLA(value: 0, unit: .minutes)
             several.channels = []
             several.fee_idr = -5
@@ -173,12 +174,13 @@ import Testing
 
             // Changing a workflow gives every service following it a new version, each published.
             var adminduk = try await catalog.get("catalog.workflows.get", CatalogAPI.GetWorkflow(id: "adminduk"), as: WorkflowDefinition.self)
+            try #require(!adminduk.actions.isEmpty)
             adminduk.actions[0].note_required = true
             let changed = try await catalog.get("catalog.workflows.upsert", CatalogAPI.UpsertWorkflow(workflow: adminduk),
                                                 as: CatalogAPI.UpsertResult.self, token: ops)
             #expect(changed.version == 2 && changed.changed && changed.also_changed.count == 8)
             let kia = try await Self.current(catalog, "kia")
-            #expect(kia.version == 2 && kia.workflow.version == 2 && kia.workflow.actions[0].note_required == true)
+            #expect(kia.version == 2 && kia.workflow.version == 2 && kia.workflow.actions.first?.note_required == true)
             #expect(try await Self.current(catalog, "kia", version: 1).workflow.version == 1)
             let events = try await Self.serviceEvents(catalog)
             #expect(events.count == 9 && events.filter { $0.workflow == "adminduk" }.allSatisfy { $0.version == 2 })

@@ -21,11 +21,13 @@ struct TrackingNumberTests {
         return TrackingNumber(region: bandung, date: day, using: &generator)
     }
 
-    @Test func canonicalShape() {
+    @Test func canonicalShape() throws {
         let text = make().description
         #expect(text.count == 4 + 1 + 6 + 1 + 7)
         #expect(text.hasPrefix("3273-261123-"))
-        let code = text.split(separator: "-")[2]
+        let parts = text.split(separator: "-")
+        try #require(parts.count >= 3)
+        let code = parts[2]
         #expect(code.allSatisfy { TrackingNumber.alphabet.contains($0) })
     }
 

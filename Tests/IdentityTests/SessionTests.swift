@@ -83,7 +83,7 @@ struct SessionTests {
         let stored = try await stack.host.store.read { db in
             try db.query("SELECT hash FROM refresh_tokens").compactMap { $0.string("hash") }
         }
-        #expect(stored.count == 1)
+        try #require(stored.count == 1)
         #expect(stored[0].count == 64)
         #expect(stored[0] != pair.refresh_token)
         // Nothing on disk holds the token itself (not even the idempotency table).

@@ -71,9 +71,11 @@ struct TokenAcceptanceTests {
 
         // Forged: claims changed under the same signature.
         let parts = pair.access_token.split(separator: ".")
+        try #require(parts.count == 2)
         var raised = claims
         raised.role = .ops
-        let forged = String(TokenCodec.sign(raised, with: SigningKey.generate(id: claims.kid)).split(separator: ".")[0]) + "." + parts[1]
+        let raisedClaims = try #require(TokenCodec.sign(raised, with: SigningKey.generate(id: claims.kid)).split(separator: ".").first)
+        let forged = String(raisedClaims) + "." + parts[1]
         #expect(try await probe.whoami(forged, stack.rpc).error?.code == .unauthenticated)
 
         // Signed by a key identity never published.
@@ -107,7 +109,7 @@ struct TokenAcceptanceTests {
         #expect(try await stack.failure("identity.keys.rotate", Empty(), token: before.access_token).code == .permissionDenied)
 
         let rotated: KeysRotated = try await stack.call("identity.keys.rotate", Empty(), token: opsToken, key: UUID().uuidString)
-        #expect(rotated.published.count == 2)
+        try #require(rotated.published.count == 2)
         #expect(rotated.published.first == rotated.current)
         try await probe.refreshKeys(from: stack)
         let after = try await stack.login()

@@ -78,7 +78,7 @@ import Testing
         }
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(receiver.requests.map { String(decoding: $0.body, as: UTF8.self) } == ["{}", "[1]", ""])
-        #expect(receiver.requests[0].headers["x-a"] == "1" && receiver.requests[0].path == "/hook")
+        #expect(receiver.requests.first?.headers["x-a"] == "1" && receiver.requests.first?.path == "/hook")
         receiver.release()
 
         // Nothing listening: a connection failure, quickly.

@@ -28,7 +28,8 @@ import Testing
         #expect(try await service.count("SELECT COUNT(*) AS n FROM jobs WHERE lane = 1") == 1, "the survey invitation is bulk")
 
         let page: InboxPage = try await call(client, service.rpc, "notifications.inbox", InboxRequest(), token: citizen)
-        #expect(page.total == 5 && page.unread == 5 && page.items.count == 5)
+        #expect(page.total == 5 && page.unread == 5)
+        try #require(page.items.count == 5)
         #expect(page.items.map(\.kind) == ["survey.invitation", "application.status_changed", "application.status_changed",
                                            "application.status_changed", "application.status_changed"], "newest first")
         #expect(page.items[1].subject == "Status MPP-A1: Selesai" && page.items[1].reference == "MPP-A1")
@@ -105,6 +106,7 @@ import Testing
         let supervisor = try await inbox(platform.token("spv-9", .supervisor, agency: "disdukcapil", region: "32.73"))
         #expect(supervisor.map(\.kind) == ["sla.breached", "sla.warning"])
         #expect(supervisor.allSatisfy { $0.recipient == "role:supervisor/agency:disdukcapil/region:32.73" })
+        try #require(supervisor.count == 2)
         #expect(supervisor[1].body == "Permohonan MPP-S1 (ktp-el) telah memakai 110% waktu layanan. Batas waktu: 2026-01-05 16:00 WIB.")
         #expect(try await inbox(platform.token("spv-x", .supervisor, agency: "dinkes", region: "32.73")).isEmpty, "another agency")
         #expect(try await inbox(platform.token("spv-y", .supervisor, agency: "disdukcapil", region: "32.01")).isEmpty, "another region")

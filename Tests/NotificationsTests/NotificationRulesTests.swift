@@ -23,8 +23,10 @@ import Testing
         let result = try intents("application.status_changed", Events.statusChanged("MPP-1", citizen: "c-7", to: "revision_requested"))
         #expect(result.map(\.recipient) == [.person("c-7")])
         #expect(result.map(\.kind) == [.statusChanged])
-        #expect(result[0].reference == "MPP-1" && result[0].values["state_code"] == "revision_requested" && result[0].values["from_state_code"] == "submitted")
-        #expect(result[0].kind.lane == .transactional)
+        let intent = try #require(result.first)
+        #expect(intent.reference == "MPP-1" && intent.values["state_code"] == "revision_requested"
+                && intent.values["from_state_code"] == "submitted")
+        #expect(intent.kind.lane == .transactional)
     }
 
     @Test func completionAlsoInvitesToTheSurveyInTheBulkLane() throws {
@@ -43,7 +45,8 @@ import Testing
         let result = try intents("sla.warning", Events.fact("MPP-5", citizen: "c-2"))
         #expect(result.map(\.recipient) == [.person("officer-1"), .group("role:supervisor/agency:disdukcapil/region:32.73")])
         #expect(result.allSatisfy { $0.kind == .slaWarning })
-        #expect(result[0].values["budget_used"] == "110%" && result[0].values["deadline"] == "2026-01-05 16:00 WIB")
+        let officer = try #require(result.first)
+        #expect(officer.values["budget_used"] == "110%" && officer.values["deadline"] == "2026-01-05 16:00 WIB")
         let unclaimed = try intents("sla.warning", Events.fact("MPP-5", citizen: "c-2", claimedBy: nil))
         #expect(unclaimed.map(\.recipient) == [.group("role:supervisor/agency:disdukcapil/region:32.73")])
     }
@@ -57,7 +60,8 @@ import Testing
     @Test func escalationTellsTheRungsRoleInItsScope() throws {
         let admin = try intents("sla.escalated", Events.fact("MPP-7", citizen: "c", rung: 1, role: "mpp_admin"))
         #expect(admin.map(\.recipient) == [.group("role:mpp_admin/region:32.73")])
-        #expect(admin[0].values["rung"] == "1" && admin[0].values["role"] == "mpp_admin" && admin[0].kind == .slaEscalated)
+        let escalation = try #require(admin.first)
+        #expect(escalation.values["rung"] == "1" && escalation.values["role"] == "mpp_admin" && escalation.kind == .slaEscalated)
         let supervisor = try intents("sla.escalated", Events.fact("MPP-7", citizen: "c", rung: 0, role: "supervisor"))
         #expect(supervisor.map(\.recipient) == [.group("role:supervisor/agency:disdukcapil/region:32.73")])
         let ministry = try intents("sla.escalated", Events.fact("MPP-7", citizen: "c", rung: 2, role: "ministry"))
@@ -68,7 +72,8 @@ import Testing
         let result = try intents("identity.citizen_registered", ["sub": "c-9", "district": "32.73.01", "language": "en"])
         #expect(result.map(\.recipient) == [.person("c-9")] && result[0].kind == .welcome && result[0].languageHint == .english)
         let plain = try intents("identity.citizen_registered", ["sub": "c-10", "district": "32.73.01"])
-        #expect(plain[0].languageHint == nil)
+        let welcome = try #require(plain.first)
+        #expect(welcome.languageHint == nil)
     }
 
     @Test func submissionIsAReceipt() throws {

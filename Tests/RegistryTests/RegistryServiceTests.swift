@@ -73,8 +73,9 @@ import Testing
         #expect(echoA.map(\.topic) == ["registry.instance_up", "registry.instance_down"])
         #expect(try echoA.map { try Self.data($0).reason } == [nil, "deregistered"])
         #expect(echoA.allSatisfy { $0.event.type == $0.topic && $0.event.subject == "echo-a" && $0.event.specversion == "1.0" })
-        #expect(try Self.data(echoA[0]) == RegistryAPI.InstanceEvent(service: "echo", instance: "echo-a", rpc: "tcp://127.0.0.1:5001",
-                                                                        events: "tcp://127.0.0.1:5002", version: "1.0", reason: nil))
+        let up = try #require(echoA.first)
+        #expect(try Self.data(up) == RegistryAPI.InstanceEvent(service: "echo", instance: "echo-a", rpc: "tcp://127.0.0.1:5001",
+                                                                  events: "tcp://127.0.0.1:5002", version: "1.0", reason: nil))
 
         await client.shutdown()
         await registry.stop()

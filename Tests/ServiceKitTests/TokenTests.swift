@@ -27,7 +27,7 @@ private func claims(_ clock: TestClock, lifetime: TimeInterval = 900, role: Role
         let key = SigningKey.generate()
         let token = TokenCodec.sign(claims(clock), with: key)
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        #expect(parts.count == 2)
+        try #require(parts.count == 2)
         let json = try #require(Base64URL.decode(String(parts[0])))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
         #expect(object["sub"] as? String == "c-3171012501900001")
@@ -83,6 +83,7 @@ private func claims(_ clock: TestClock, lifetime: TimeInterval = 900, role: Role
         let verifier = TokenVerifier(keys: [key.verificationKey], now: clock.read)
         let token = TokenCodec.sign(claims(clock), with: key)
         let parts = token.split(separator: ".").map(String.init)
+        try #require(parts.count == 2)
 
         // Escalate the role, keep the signature.
         let json = String(decoding: try #require(Base64URL.decode(parts[0])), as: UTF8.self)
@@ -246,12 +247,13 @@ private func claims(_ clock: TestClock, lifetime: TimeInterval = 900, role: Role
         #expect(cache.claims(for: TokenDigest("token-0")) == nil)
     }
 
-    @Test func garbageIsMalformedNeverACrash() {
+    @Test func garbageIsMalformedNeverACrash() throws {
         let clock = TestClock()
         let key = SigningKey.generate()
         let verifier = TokenVerifier(keys: [key.verificationKey], now: clock.read)
         let valid = TokenCodec.sign(claims(clock), with: key)
         let parts = valid.split(separator: ".").map(String.init)
+        try #require(parts.count == 2)
         let noKid = Base64URL.encode(Array(#"{"sub":"x","role":"citizen","iat":1,"exp":9999999999,"jti":"j"}"#.utf8))
         let badRole = Base64URL.encode(Array(#"{"sub":"x","role":"king","iat":1,"exp":9999999999,"jti":"j","kid":"k"}"#.utf8))
         let garbage = [
