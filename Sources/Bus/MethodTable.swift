@@ -100,7 +100,7 @@ public final class MethodTable: Sendable {
     public static func decodeBody<Body: Decodable>(_ type: Body.Type, _ bytes: [UInt8]) throws -> Body {
         let bytes = bytes.isEmpty ? Envelope.emptyObject : bytes
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(bytes))
+            return try JSON.decode(Body.self, from: bytes)
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
                 throw RPCError.invalid(["body": "bukan JSON yang sah (not valid JSON)"])

@@ -73,8 +73,11 @@ public enum JSON {
         return Array(try encoder.encode(value))
     }
 
+    /// Decodes through `JSONParser` and `JSONValueDecoder`; on any problem, again with
+    /// `JSONDecoder`, whose `DecodingError` names the field (and which has the last word).
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        if let value = try? JSONParser.parse(bytes), let decoded = try? JSONValueDecoder().decode(type, from: value) { return decoded }
+        return try JSONDecoder().decode(type, from: Data(bytes))
     }
 
     /// Encodes for human eyes (the CLI).

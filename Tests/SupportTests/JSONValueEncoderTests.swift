@@ -79,3 +79,55 @@ import Testing
         }
     }
 }
+
+/// `JSON.decode` reads through `JSONValueDecoder`; whatever it decodes must equal what
+/// `JSONDecoder` decodes, and whatever it refuses goes to `JSONDecoder`, errors included.
+@Suite struct JSONValueDecoderTests {
+    struct Form: Codable, Equatable {
+        enum Kind: String, Codable { case baru, rusak }
+        enum Shape: Codable, Equatable { case dot, line(length: Int), label(String, size: Int) }
+        var service: String
+        var limit: Int?
+        var page: UInt8
+        var ratio: Double
+        var kind: Kind
+        var form: [String: JSONValue]?
+        var tags: [String]
+        var nested: [[Int]]
+        var byNumber: [Int: String]
+        var shapes: [Shape]
+        var flag: Bool
+        var missing: String?
+    }
+
+    @Test(arguments: [
+        #"{"service":"ktp-el","limit":20,"page":3,"ratio":0.25,"kind":"rusak","form":{"nik":"3201","n":1,"ok":true,"x":null,"l":[1,{"a":"b"}]},"#
+            + #""tags":["a","é"],"nested":[[1,2],[]],"byNumber":{"2":"two","10":"ten"},"shapes":[{"dot":{}},{"line":{"length":3}},"#
+            + #"{"label":{"_0":"L","size":2}}],"flag":false,"unknown":[1,2,3]}"#,
+        #"{"service":"s","limit":null,"page":0,"ratio":-1e3,"kind":"baru","tags":[],"nested":[],"byNumber":{},"shapes":[],"flag":true}"#,
+    ])
+    func decodesWhatJSONDecoderDecodes(json: String) throws {
+        let bytes = Array(json.utf8)
+        let fast = try JSONValueDecoder().decode(Form.self, from: try JSONParser.parse(bytes))
+        #expect(fast == (try JSONDecoder().decode(Form.self, from: Data(bytes))))
+        #expect(try JSON.decode(Form.self, from: bytes) == fast)
+    }
+
+    @Test func refusalsGoToJSONDecoderAndItsErrors() throws {
+        struct Special: Codable, Equatable { var when: Date; var big: Int64; var tiny: Float }
+        let special = Special(when: Date(timeIntervalSinceReferenceDate: 12.5), big: Int64.max, tiny: 0.1)
+        let bytes = try JSONEncoder().encode(special)
+        #expect(throws: JSONValueDecoder.Unsupported.self) { try JSONValueDecoder().decode(Special.self, from: try JSONParser.parse(Array(bytes))) }
+        #expect(try JSON.decode(Special.self, from: Array(bytes)) == special)
+        // Bad input: the error is JSONDecoder's, with its coding path.
+        do {
+            _ = try JSON.decode(Form.self, from: Array(#"{"service":5}"#.utf8))
+            Issue.record("should not decode")
+        } catch let DecodingError.typeMismatch(_, context) {
+            #expect(context.codingPath.map(\.stringValue) == ["service"])
+        }
+        #expect(throws: DecodingError.self) { try JSON.decode([Int].self, from: Array("[1, 2.5]".utf8)) }
+        #expect(throws: DecodingError.self) { try JSON.decode(UInt8.self, from: Array("300".utf8)) }
+        #expect(try JSON.decode([Int].self, from: Array("[1, 2]".utf8)) == [1, 2])
+    }
+}
