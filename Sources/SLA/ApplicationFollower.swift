@@ -9,6 +9,7 @@ import Support
 /// answers (`survey.submitted`) are kept for the reports.
 struct ApplicationFollower: Sendable {
     let calendars: CalendarBook
+    let policies: PolicyBook
     let facts: FactWriter
     let clock: any Support.Clock
 
@@ -38,7 +39,7 @@ struct ApplicationFollower: Sendable {
             trackingNumber: event.tracking_number, citizen: event.citizen, service: event.service, region: event.region,
             site: event.site, agency: event.agency, claimedBy: nil,
             tracker: SLATracker(submittedAt: at, budget: calendar.budget(of: event.sla),
-                                policy: .standard(hoursPerDay: calendar.hours.length / 3600), expiry: expiry, state: event.state))
+                                policy: policies.policy(for: event.region, calendar: calendar), expiry: expiry, state: event.state))
         let outputs = record.tracker.handle(.tick(at), calendar: calendar)
         try record.save(db, calendar: calendar, now: at)
         try facts.write(outputs, for: record, calendar: calendar, db, traceID: trace)

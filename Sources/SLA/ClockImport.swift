@@ -29,7 +29,7 @@ extension SLAService {
     /// Imports open clocks in one transaction per call (existing tracking numbers are skipped).
     /// Facts already due are published by the next tick, with their true times.
     public func importOpenClocks(_ clocks: [ImportedClock]) async throws {
-        let calendars = calendars
+        let calendars = calendars, policies = policies
         try await host.store.write { db in
             for clock in clocks {
                 let calendar = calendars.calendar(for: clock.region)
@@ -37,7 +37,7 @@ extension SLAService {
                     trackingNumber: clock.trackingNumber, citizen: clock.citizen, service: clock.service, region: clock.region,
                     site: nil, agency: clock.agency, claimedBy: nil,
                     tracker: SLATracker(submittedAt: clock.submittedAt, budget: calendar.budget(of: clock.sla),
-                                        policy: .standard(hoursPerDay: calendar.hours.length / 3600), expiry: nil))
+                                        policy: policies.policy(for: clock.region, calendar: calendar), expiry: nil))
                 guard try db.queryOne("SELECT 1 AS x FROM clocks WHERE tracking_number = ?", [.text(clock.trackingNumber)]) == nil else { continue }
                 try record.save(db, calendar: calendar, now: clock.submittedAt)
             }

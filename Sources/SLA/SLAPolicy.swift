@@ -24,10 +24,10 @@ public struct SLAPolicy: Codable, Sendable, Hashable {
         self.rungs = rungs
     }
 
-    /// Breach → supervisor of the agency at once; two working days later → the MPP admin.
+    /// The policy when ops have stored none (`EscalationRule.standard`): breach → supervisor of
+    /// the agency at once; two working days later → the MPP admin.
     public static func standard(hoursPerDay: Int = 8) -> SLAPolicy {
-        SLAPolicy(rungs: [EscalationRung(afterWorkingSeconds: 0, role: "supervisor"),
-                          EscalationRung(afterWorkingSeconds: 2 * hoursPerDay * 3600, role: "mpp_admin")])
+        EscalationRule.standard.policy(hoursPerDay: hoursPerDay)
     }
 }
 

@@ -30,5 +30,11 @@ enum SLASchema {
             CREATE TABLE province_zones (province TEXT PRIMARY KEY, zone TEXT NOT NULL);
             """),
         Migration(4, "test clock", "CREATE TABLE test_clock (id INTEGER PRIMARY KEY CHECK (id = 1), now REAL NOT NULL);"),
+        // Warning share and escalation steps per kab/kota, province or everyone ('*'), edited by ops.
+        Migration(5, "escalation policies", """
+            CREATE TABLE escalation_policies (
+                region TEXT PRIMARY KEY, rule TEXT NOT NULL, version INTEGER NOT NULL,
+                updated_by TEXT NOT NULL, updated_at TEXT NOT NULL, note TEXT NOT NULL);
+            """),
     ]
 }

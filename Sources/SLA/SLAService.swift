@@ -14,6 +14,7 @@ public final class SLAService: Sendable {
 
     public let host: ServiceHost
     let calendars = CalendarBook()
+    let policies = PolicyBook()
     let testClock: TestClock?
     let ticker: DeadlineTicker
     let tickInterval: Duration
@@ -25,22 +26,25 @@ public final class SLAService: Sendable {
         self.tickInterval = tickInterval
         ticker = DeadlineTicker(store: host.store, calendars: calendars, facts: FactWriter(stream: host.configuration.stream), batch: 500)
         let now = host.clock.now()
-        let calendars = calendars
+        let calendars = calendars, policies = policies
         try await host.store.write { db in
             try CalendarBook.seed(db, now: now)
             try calendars.load(db)
+            try policies.load(db)
         }
         if let testClock { try await testClock.restore(from: host.store) }
         registerQueries()
         registerReports()
         registerCalendars()
+        registerPolicies()
         host.hold(self)
     }
 
     /// Follows identity and applications, starts serving and the deadline ticker.
     public func start() async throws {
         try await host.auth.followIdentity(host: host)
-        let follower = ApplicationFollower(calendars: calendars, facts: FactWriter(stream: host.configuration.stream), clock: host.clock)
+        let follower = ApplicationFollower(calendars: calendars, policies: policies, facts: FactWriter(stream: host.configuration.stream),
+                                           clock: host.clock)
         _ = try await host.subscribe(to: "applications", consumer: "sla-clocks", topics: ["application.", "survey."]) { db, event in
             try follower.apply(db, event)
         }
