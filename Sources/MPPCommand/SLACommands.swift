@@ -4,14 +4,15 @@ import Support
 /// SLA verbs: an application's clock, open breaches, reports and the weekly evaluation.
 let slaCommands: [any Command] = [SLACommand(), ReportCommand(), EvaluationCommand()]
 
-/// `mpp sla status NUMBER` / `mpp sla breaches` / `mpp sla calendar [--year Y]`.
+/// `mpp sla status NUMBER` / `mpp sla breaches` / `mpp sla calendar [--year Y]` / `mpp sla policy …`.
 struct SLACommand: Command {
     let name = "sla"
-    let summary = "an application's SLA clock (status NUMBER), open breaches, the holiday calendar"
-    let usage = "mpp sla status NUMBER | mpp sla breaches [--page N] | mpp sla calendar [--year YYYY] [--region NN.NN] [--json]"
+    let summary = "an application's SLA clock (status NUMBER), open breaches, the holiday calendar, escalation policies"
+    let usage = "mpp sla status NUMBER | mpp sla breaches [--page N] | mpp sla calendar [--year YYYY] [--region NN.NN] [--json] | "
+        + SLAPolicyVerb.usage
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
-        switch try arguments.required(0, "status|breaches|calendar") {
+        switch try arguments.required(0, "status|breaches|calendar|policy") {
         case "status":
             let number = try arguments.required(1, "NUMBER")
             let reply = try await context.request("sla.status", ["tracking_number": number], arguments)
@@ -39,6 +40,8 @@ struct SLACommand: Command {
                 let warnings = (reply["warnings"]?.arrayValue ?? []).compactMap(\.stringValue).map { "warning: \($0)" }
                 return (["calendar version \(reply["version"].map(Self.text) ?? "?")"] + days + warnings).joined(separator: "\n")
             }
+        case "policy":
+            try await SLAPolicyVerb.run(arguments, context)
         default:
             throw UsageError("unknown subcommand")
         }

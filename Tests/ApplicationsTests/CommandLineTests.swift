@@ -9,35 +9,11 @@ import Testing
 /// The `mpp` verbs of applications, run as the real executable against a platform of its own
 /// (so that discovery finds exactly one applications service).
 @Suite("mpp command") struct CommandLineTests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
     /// Runs `mpp WORDS…` with `token` as MPP_TOKEN and no saved session.
-    func mpp(_ words: [String], token: String?, platform: Platform, folder: String) async throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable("mpp"))
-        process.arguments = words
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MPP_") }
-        environment["MPP_REGISTRY"] = platform.registryEndpoint
+    func mpp(_ words: [String], token: String?, platform: Platform, folder: String) async throws -> CommandRun {
+        var environment = ["MPP_REGISTRY": platform.registryEndpoint]
         environment["MPP_TOKEN"] = token
-        environment["HOME"] = folder
-        environment["XDG_CONFIG_HOME"] = folder
-        process.environment = environment
-        let stamp = UUID().uuidString.prefix(8)
-        let (out, err) = ("\(folder)/mpp-\(stamp).out", "\(folder)/mpp-\(stamp).err")
-        for path in [out, err] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let finished = await eventually(timeout: .seconds(20)) { !process.isRunning }
-        if !finished { process.terminate() }
-        process.waitUntilExit()
-        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
-        return Run(status: finished ? process.terminationStatus : -1, output: read(out), errors: read(err))
+        return try await runCommand(words, environment: environment, folder: folder)
     }
 
     @Test func applyTrackActAndSurveyFromTheCommandLine() async throws {

@@ -79,4 +79,25 @@ import TestKit
         #expect(escalations.map { $0["role"]?.stringValue } == ["supervisor", "ministry"])
         #expect(escalations.last?["at"]?.stringValue == "2025-05-06T05:00:00.000Z")
     }
+
+    @Test func opsManagePoliciesFromTheCommandLine() async throws {
+        let setup = try await SLAServiceTests().start()
+        defer { Task { await setup.platform.stop() } }
+        let folder = temporaryFolder("mpp-sla-policy-cli")
+        let environment = ["MPP_REGISTRY": setup.platform.registryEndpoint, "MPP_TOKEN": setup.ops]
+        let set = try await runCommand(["sla", "policy", "set", "32.73", "--warn", "0.5", "--step", "supervisor:0h", "--step", "ministry:1d",
+                                        "--note", "pilot"], environment: environment, folder: folder)
+        #expect(set.status == 0, "\(set.errors)")
+        #expect(set.output.contains("32.73") && set.output.contains("ministry after 1 working d"))
+        let shown = try await runCommand(["sla", "policy", "--region", "32.73", "--json"], environment: environment, folder: folder)
+        #expect(try JSON.decode(SLAAPI.Policies.self, from: Array(shown.output.utf8)).effective?.source == "32.73")
+        let badStep = try await runCommand(["sla", "policy", "set", "32", "--warn", "0.5", "--step", "lurah:2x", "--note", "x"],
+                                           environment: environment, folder: folder)
+        #expect(badStep.status == 2 && badStep.errors.contains("--step ROLE"))
+        let refused = try await runCommand(["sla", "policy", "set", "32", "--warn", "1.5", "--step", "lurah:2h", "--note", "x"],
+                                           environment: environment, folder: folder)
+        #expect(refused.status == 1 && refused.errors.contains("steps[0].role") && refused.errors.contains("warning_share"))
+        let removed = try await runCommand(["sla", "policy", "remove", "32.73", "--note", "selesai"], environment: environment, folder: folder)
+        #expect(removed.status == 0 && removed.output.contains("no stored policy"))
+    }
 }
