@@ -91,9 +91,10 @@ enum Records {
         try db.queryOne("SELECT * FROM applications WHERE tracking_number = ?", [.text(trackingNumber)]).map(ApplicationRecord.init)
     }
 
-    static func application(_ db: Database, citizen: String, idempotencyKey: String) throws -> ApplicationRecord? {
+    /// The application a citizen filed under an idempotency key, with that request's fingerprint.
+    static func application(_ db: Database, citizen: String, idempotencyKey: String) throws -> (ApplicationRecord, fingerprint: String?)? {
         try db.queryOne("SELECT * FROM applications WHERE citizen = ? AND idempotency_key = ?",
-                        [.text(citizen), .text(idempotencyKey)]).map(ApplicationRecord.init)
+                        [.text(citizen), .text(idempotencyKey)]).map { (ApplicationRecord($0), $0.string("request_fingerprint")) }
     }
 
     static func history(_ db: Database, _ id: Int64) throws -> [HistoryEntry] {

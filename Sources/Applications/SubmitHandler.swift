@@ -90,8 +90,7 @@ extension ApplicationsService {
     /// The application an earlier attempt with this key created, if any; refused when the key was
     /// first used for a different request.
     private func existing(_ db: Database, citizen: String, key: String, fingerprint: String?, actor: Actor) throws -> ApplicationView? {
-        guard let record = try Records.application(db, citizen: citizen, idempotencyKey: key) else { return nil }
-        let stored = try db.queryOne("SELECT request_fingerprint FROM applications WHERE id = ?", [.integer(record.id)])?.string("request_fingerprint")
+        guard let (record, stored) = try Records.application(db, citizen: citizen, idempotencyKey: key) else { return nil }
         if let stored, let fingerprint, stored != fingerprint {
             throw RPCError.invalid(["idempotency_key": "sudah dipakai untuk permintaan lain (reused for a different request)"])
         }

@@ -1,8 +1,8 @@
 import Foundation
 import Support
 
-/// Runs a request's handler off the I/O loop: deadline check, idempotency, errors to error
-/// objects, metrics and logs.
+/// Serves a request: answers inline methods on the I/O loop, runs the others in a task; deadline
+/// check, idempotency, errors to error objects, metrics and logs.
 struct Dispatcher: Sendable {
     let methods: MethodTable
     let idempotency: IdempotencyCache?
@@ -10,19 +10,38 @@ struct Dispatcher: Sendable {
     let logger: Logger
     let callerIdentity: @Sendable (RequestContext) -> String
 
-    /// Whether the method may start on the I/O loop (cheap handler, no idempotency store to consult).
-    func isInline(_ method: String) -> Bool {
-        guard let entry = methods.entry(method) else { return true }
-        return entry.options.inline
+    /// How a request is served, decided with one lookup of its method.
+    enum Plan {
+        /// Answered right here: an inline handler (on the I/O loop, no task), or an unknown method.
+        case answered(Outcome)
+        /// An async handler started on the I/O loop (`MethodOptions.inline`).
+        case startOnLoop(MethodTable.Entry)
+        /// An async handler started on the cooperative pool.
+        case startOnPool(MethodTable.Entry)
+    }
+
+    func plan(_ request: IncomingRequest) -> Plan {
+        guard let entry = methods.entry(request.method) else {
+            return .answered(Outcome(error: RPCError(.unimplemented, "metode tidak dikenal: \(request.method)")))
+        }
+        // An idempotency key with a cache to consult makes even a cheap method asynchronous.
+        if let handler = entry.inline, request.metadata.idempotencyKey == nil || idempotency == nil {
+            let context = context(for: request)
+            let outcome: Outcome
+            if context.isPastDeadline {
+                outcome = Self.pastDeadline
+            } else {
+                do { outcome = try handler(context, request.body) } catch { outcome = Self.outcome(of: error, context) }
+            }
+            return .answered(recorded(outcome, request, context))
+        }
+        return entry.options.inline ? .startOnLoop(entry) : .startOnPool(entry)
     }
 
     /// Runs on the caller's executor (`nonisolated(nonsending)`): an inline method really stays on the
     /// I/O loop until its handler awaits something else.
-    nonisolated(nonsending) func dispatch(_ request: IncomingRequest) async -> Outcome {
+    nonisolated(nonsending) func dispatch(_ request: IncomingRequest, _ entry: MethodTable.Entry) async -> Outcome {
         let context = context(for: request)
-        guard let entry = methods.entry(request.method) else {
-            return Outcome(error: RPCError(.unimplemented, "metode tidak dikenal: \(request.method)"))
-        }
         let outcome: Outcome
         // A handler that keeps its own retries (`handlesRetries`) answers them from its store; the
         // bus neither claims nor remembers the key (a refused reuse must not take the key over).
@@ -31,22 +50,10 @@ struct Dispatcher: Sendable {
         } else {
             outcome = await run(entry, context, request.body)
         }
-        metrics.record(method: request.method, nanoseconds: Monotonic.nanoseconds() - context.receivedAt, failed: outcome.isError)
-        return outcome
+        return recorded(outcome, request, context)
     }
 
-    /// The answer of an inline method, computed right here on the I/O loop; nil when the method
-    /// is not inline or the request needs the idempotency store (then `dispatch` it).
-    func answerNow(_ request: IncomingRequest) -> Outcome? {
-        guard let entry = methods.entry(request.method), let handler = entry.inline,
-              request.metadata.idempotencyKey == nil || idempotency == nil else { return nil }
-        let context = context(for: request)
-        let outcome: Outcome
-        if context.isPastDeadline {
-            outcome = Self.pastDeadline
-        } else {
-            do { outcome = try handler(context, request.body) } catch { outcome = Self.outcome(of: error, context) }
-        }
+    private func recorded(_ outcome: Outcome, _ request: IncomingRequest, _ context: RequestContext) -> Outcome {
         metrics.record(method: request.method, nanoseconds: Monotonic.nanoseconds() - context.receivedAt, failed: outcome.isError)
         return outcome
     }

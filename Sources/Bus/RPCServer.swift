@@ -166,20 +166,20 @@ public actor RPCServer {
                 return
             }
             let dispatcher = dispatcher
-            if let outcome = dispatcher.answerNow(request) {
+            switch dispatcher.plan(request) {
+            case .answered(let outcome):
                 send(route: request.route, requestID: request.requestID, outcome: outcome)
-                return
-            }
-            inFlight += 1
-            if dispatcher.isInline(request.method) {
+            case .startOnLoop(let entry):
+                inFlight += 1
                 // Runs synchronously here until its first suspension (none, for a cheap handler).
                 Task.immediate { [self] in
-                    let outcome = await dispatcher.dispatch(request)
+                    let outcome = await dispatcher.dispatch(request, entry)
                     self.complete(request, outcome)
                 }
-            } else {
+            case .startOnPool(let entry):
+                inFlight += 1
                 Task.detached { [self] in
-                    let outcome = await dispatcher.dispatch(request)
+                    let outcome = await dispatcher.dispatch(request, entry)
                     loop.execute { self.assumeIsolated { $0.complete(request, outcome) } }
                 }
             }

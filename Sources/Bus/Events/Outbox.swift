@@ -57,8 +57,9 @@ public struct PreparedEvent: Sendable {
     public var subject: String?
     public var payload: JSONValue
 
-    /// The CloudEvent JSON up to its `id` value, written once here: the transaction only adds the id.
-    private let head: [UInt8]
+    /// The event's JSON as `CloudEvent.json` writes it, written once here and cut where the id and
+    /// the source go: the transaction only fills them in.
+    private let pieces: [[UInt8]]
 
     public init<Payload: Encodable>(type: String, data: Payload, time: Date, traceID: String? = nil, subject: String? = nil) throws {
         self.type = type
@@ -66,36 +67,33 @@ public struct PreparedEvent: Sendable {
         self.traceID = traceID
         self.subject = subject
         payload = try (try? JSONValueEncoder().encode(data)) ?? JSONParser.parse(try JSON.encode(data))
-        // Members in the writer's (sorted) order: data, datacontenttype, id, source, specversion, subject, time, traceid, type.
-        var head = Array(#"{"data":"#.utf8)
-        JSONWriter.append(payload, to: &head)
-        head += Array(#","datacontenttype":"application/json","id":"#.utf8)
-        self.head = head
+        // Fresh random markers cannot occur in the payload; keys are sorted, so the id comes before the source.
+        let (id, source) = (UUID().uuidString, UUID().uuidString)
+        let template = JSONWriter.write(CloudEvent(id: id, source: source, type: type, time: time, traceID: traceID,
+                                                   subject: subject, data: payload).json)
+        pieces = Self.cut(template, at: [Array("\"\(id)\"".utf8), Array("\"\(source)\"".utf8)])
     }
 
-    /// The stored CloudEvent: what `JSONWriter.write(CloudEvent(…).json)` writes, without
-    /// writing the payload again.
+    /// The stored CloudEvent: exactly `JSONWriter.write(CloudEvent(…).json)`, without writing it again.
     func bytes(id: String, stream: String) -> [UInt8] {
-        var out = head
-        out.reserveCapacity(head.count + 160)
+        var out = pieces[0]
+        out.reserveCapacity(pieces.reduce(64) { $0 + $1.count })
         JSONWriter.appendString(id, to: &out)
-        out += Array(#","source":"#.utf8)
+        out += pieces[1]
         JSONWriter.appendString("mpp/\(stream)", to: &out)
-        out += Array(#","specversion":"1.0""#.utf8)
-        if let subject {
-            out += Array(#","subject":"#.utf8)
-            JSONWriter.appendString(subject, to: &out)
-        }
-        out += Array(#","time":"#.utf8)
-        JSONWriter.appendString(CloudEvent.format(time), to: &out)
-        if let traceID {
-            out += Array(#","traceid":"#.utf8)
-            JSONWriter.appendString(traceID, to: &out)
-        }
-        out += Array(#","type":"#.utf8)
-        JSONWriter.appendString(type, to: &out)
-        out.append(UInt8(ascii: "}"))
+        out += pieces[2]
         return out
+    }
+
+    /// `bytes` cut around each marker, in order.
+    private static func cut(_ bytes: [UInt8], at markers: [[UInt8]]) -> [[UInt8]] {
+        var pieces: [[UInt8]] = [], rest = bytes[...]
+        for marker in markers {
+            let found = rest.firstRange(of: marker)!  // written just above, in this order
+            pieces.append(Array(rest[..<found.lowerBound]))
+            rest = rest[found.upperBound...]
+        }
+        return pieces + [Array(rest)]
     }
 }
 
