@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "BusTests", dependencies: ["Bus", "TestKit", "ZMQ", "Store", "Support"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestKit", "Bus", "ServiceKit"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestKit", "Sodium", "Bus"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestKit", "Sodium", "Bus", "Registry", "ZMQ"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Support", "TestKit"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestKit", "ServiceKit", "Bus", "Store", "Support", "Domain"]),

@@ -40,7 +40,7 @@ public final class IdentityService: Sendable {
         throttle = LoginThrottle(policy: settings.lockout)
         Self.restrictPermissions(of: host.configuration.databasePath)
 
-        host.auth.verifier.setKeys(keys.published)
+        try publishVerificationKeys()
         let now = host.clock.now()
         let revoked = try await host.store.read { db in try TokenLedger.liveRevocations(db, now: now) }
         apply(revoked)
@@ -54,6 +54,16 @@ public final class IdentityService: Sendable {
     }
 
     // MARK: shared helpers of the method files
+
+    /// Makes the published keys this instance's own verification keys and pins them in the keys
+    /// folder, where plain-mode services read them (`TokenKeyFile`).
+    func publishVerificationKeys() throws {
+        let published = keys.published
+        host.auth.verifier.setKeys(published)
+        try TokenKeyFile.write(published, directory: host.configuration.keysDirectory)
+        host.logger.info("token verification keys published", ["kids": .array(published.map { .string($0.id) }),
+                                                               "file": .string(TokenKeyFile.path(in: host.configuration.keysDirectory))])
+    }
 
     /// The terms of token operations for a request arriving now.
     func terms(_ context: RequestContext) -> TokenTerms {

@@ -16,8 +16,8 @@ extension IdentityService {
         host.methods.on("identity.keys.rotate", .command) { [unowned self] (_: Empty, context: RequestContext) in
             let claims = try self.host.auth.require(context, [.ops])
             let key = try await self.keys.rotate()
+            try self.publishVerificationKeys()
             let published = self.keys.published
-            self.host.auth.verifier.setKeys(published)
             context.logger.info("signing key rotated", ["kid": .string(key.id), "by": .string(claims.sub)])
             return KeysRotated(current: key.id, published: published.map(\.id))
         }

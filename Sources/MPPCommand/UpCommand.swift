@@ -52,15 +52,17 @@ struct UpCommand: Command {
     }
 
     /// The registry listens where `MPP_REGISTRY` says (its first endpoint); every other service
-    /// takes free ports (the registry tells clients where).
+    /// takes free ports (the registry tells clients where). The registry's events socket binds a
+    /// free port too unless `MPP_EVENTS_PORT` is set: a port derived from the rpc port can be
+    /// someone's ephemeral port and keep a restarted registry from binding; the bound endpoint is
+    /// advertised in the registry's own registration (`registry.lookup {"service":"registry"}`).
     static func ports(for name: String, _ context: CommandContext) -> [String: String?] {
         guard name == "mpp-registry" else { return ["MPP_RPC_PORT": nil, "MPP_EVENTS_PORT": nil] }
         guard let first = context.registries.first, let colon = first.lastIndex(of: ":"),
               let port = Int(first[first.index(after: colon)...]), port > 0, port < 65535 else { return [:] }
-        // Ports given explicitly win; otherwise the events port follows the rpc port.
         let environment = context.environment
         return ["MPP_RPC_PORT": environment.optional("MPP_RPC_PORT") ?? String(port),
-                "MPP_EVENTS_PORT": environment.optional("MPP_EVENTS_PORT") ?? String(port + 1)]
+                "MPP_EVENTS_PORT": environment.optional("MPP_EVENTS_PORT") ?? "0"]
     }
 
     enum Readiness { case registered, gaveUp, timedOut }
@@ -82,12 +84,24 @@ struct UpCommand: Command {
         return (path as NSString).deletingLastPathComponent
     }
 
+    /// What protects the bus, said plainly: plain mode authenticates nobody.
+    static func securityLine(_ context: CommandContext) -> String {
+        if (try? context.environment.bool("MPP_CURVE", default: false)) == true {
+            return "CURVE on: only keys in \(context.keysDirectory) connect; each key registers only as its own service"
+        }
+        return """
+        plain (MPP_CURVE=off), loopback only: registrations and calls are NOT authenticated,
+                     any local program can register as a service. Beyond one trusted machine: mpp keys init, MPP_CURVE=on
+        """
+    }
+
     static func banner(context: CommandContext, started: [String]) -> String {
         """
 
         MPP Digital is up: \(started.joined(separator: ", "))
           registry   \(context.registries.joined(separator: ", "))
           data       \(context.dataDirectory)
+          security   \(securityLine(context))
 
         try, in another terminal:
           mpp status                              every instance, its health and request counts

@@ -3,16 +3,34 @@ import Bus
 /// The registry's liveness logic, pure: instances hold leases renewed by heartbeats and expire
 /// after `ttl_ms` of silence. Every change is reported as `up` or `down` for the event stream.
 /// Time is passed in (milliseconds), so it is deterministic to test.
+///
+/// An instance id belongs to whoever registered it (its *owner*: the CURVE key name, or the
+/// lease token in plain mode): only the same owner may renew, replace or remove it, and nobody
+/// else may register an endpoint an owned instance is serving on. An instance registered
+/// without an owner (a plain-mode client that sends no lease token) can be taken by anyone.
 public struct LeaseTable: Sendable {
     public enum Change: Sendable, Equatable {
         case up(RegistryAPI.Instance)
         case down(RegistryAPI.Instance, reason: String)
     }
 
+    /// Why a registration, heartbeat or deregistration was refused.
+    public enum Refusal: Error, Sendable, Equatable {
+        /// No such instance (it must register again).
+        case unknown
+        /// The instance id belongs to another owner.
+        case heldByAnother
+        /// The endpoint is served by another owner's live instance.
+        case endpointTaken(String)
+    }
+
     struct Lease: Sendable {
         var record: RegistryAPI.Instance
         var ttl: Int64
         var lastSeen: Int64
+        var owner: String?
+
+        func mayBeChanged(by owner: String?) -> Bool { self.owner == nil || self.owner == owner }
     }
 
     /// Shortest and longest lease a caller may ask for.
@@ -22,40 +40,54 @@ public struct LeaseTable: Sendable {
 
     public init() {}
 
-    /// Registers (or re-registers) an instance. Reports `up` when it is new or its endpoints or
-    /// version changed; a re-registration that changes nothing only renews the lease.
-    public mutating func register(_ request: RegistryAPI.Register, now: Int64, since: String) -> [Change] {
+    /// Registers (or re-registers) an instance for `owner`. Reports `up` when it is new or its
+    /// endpoints or version changed; a re-registration that changes nothing only renews the lease.
+    public mutating func register(_ request: RegistryAPI.Register, owner: String? = nil, now: Int64,
+                                  since: String) throws(Refusal) -> [Change] {
         let ttl = Int64(min(max(request.ttl_ms, Self.ttlRange.lowerBound), Self.ttlRange.upperBound))
         let record = RegistryAPI.Instance(service: request.service, instance: request.instance, rpc: request.rpc,
                                           events: request.events, version: request.version, since: since,
                                           public_key: request.public_key)
-        if var existing = leases[request.instance] {
-            existing.lastSeen = now
-            existing.ttl = ttl
-            let same = existing.record.service == record.service && existing.record.rpc == record.rpc
-                && existing.record.events == record.events && existing.record.version == record.version
-                && existing.record.public_key == record.public_key
-            if same {
-                leases[request.instance] = existing
-                return []
+        let existing = leases[request.instance]
+        if let existing, !existing.mayBeChanged(by: owner) { throw .heldByAnother }
+        if owner != nil {
+            let endpoints = [request.rpc] + (request.events.map { [$0] } ?? [])
+            for lease in leases.values where lease.record.instance != request.instance && lease.owner != nil && lease.owner != owner {
+                if let taken = endpoints.first(where: { $0 == lease.record.rpc || $0 == lease.record.events }) {
+                    throw .endpointTaken(taken)
+                }
             }
-            leases[request.instance] = Lease(record: record, ttl: ttl, lastSeen: now)
-            return [.down(existing.record, reason: "replaced"), .up(record)]
         }
-        leases[request.instance] = Lease(record: record, ttl: ttl, lastSeen: now)
-        return [.up(record)]
+        guard var existing else {
+            leases[request.instance] = Lease(record: record, ttl: ttl, lastSeen: now, owner: owner)
+            return [.up(record)]
+        }
+        existing.lastSeen = now
+        existing.ttl = ttl
+        existing.owner = owner ?? existing.owner
+        let same = existing.record.service == record.service && existing.record.rpc == record.rpc
+            && existing.record.events == record.events && existing.record.version == record.version
+            && existing.record.public_key == record.public_key
+        if same {
+            leases[request.instance] = existing
+            return []
+        }
+        leases[request.instance] = Lease(record: record, ttl: ttl, lastSeen: now, owner: existing.owner)
+        return [.down(existing.record, reason: "replaced"), .up(record)]
     }
 
-    /// Renews a lease. False when the instance is unknown (it must register again).
-    public mutating func heartbeat(instance: String, now: Int64) -> Bool {
-        guard leases[instance] != nil else { return false }
+    /// Renews `owner`'s lease on `instance`.
+    public mutating func heartbeat(instance: String, owner: String? = nil, now: Int64) throws(Refusal) {
+        guard let lease = leases[instance] else { throw .unknown }
+        guard lease.mayBeChanged(by: owner) else { throw .heldByAnother }
         leases[instance]!.lastSeen = now
-        return true
     }
 
-    /// Removes an instance that is shutting down.
-    public mutating func deregister(instance: String) -> [Change] {
-        guard let lease = leases.removeValue(forKey: instance) else { return [] }
+    /// Removes an instance that is shutting down. Nothing happens for an unknown instance.
+    public mutating func deregister(instance: String, owner: String? = nil) throws(Refusal) -> [Change] {
+        guard let lease = leases[instance] else { return [] }
+        guard lease.mayBeChanged(by: owner) else { throw .heldByAnother }
+        leases.removeValue(forKey: instance)
         return [.down(lease.record, reason: "deregistered")]
     }
 

@@ -17,10 +17,12 @@ public final class RegistryService: Sendable {
     private let table = Mutexed(LeaseTable())
     private let started = Monotonic.nanoseconds()
     private let sweepInterval: Duration
+    private let owners: LeaseOwners
 
     public init(host: ServiceHost, sweepInterval: Duration = .milliseconds(200)) {
         self.host = host
         self.sweepInterval = sweepInterval
+        owners = LeaseOwners(keys: host.keys)
         registerMethods()
         host.hold(self)
     }
@@ -45,22 +47,14 @@ public final class RegistryService: Sendable {
 
     private func registerMethods() {
         let methods = host.methods
-        methods.on("registry.register") { [unowned self] (request: RegistryAPI.Register, _: RequestContext) in
-            try Self.validate(request)
-            let since = CloudEvent.format(self.host.clock.now())
-            try await self.change { table, now in table.register(request, now: now, since: since) }
-            return RegistryAPI.Lease(lease_ms: min(max(request.ttl_ms, LeaseTable.ttlRange.lowerBound), LeaseTable.ttlRange.upperBound))
+        methods.on("registry.register") { [unowned self] (request: RegistryAPI.Register, context: RequestContext) in
+            try await self.register(request, context)
         }
-        methods.inline("registry.heartbeat") { [unowned self] (request: RegistryAPI.InstanceRef, _: RequestContext) -> Empty in
-            let now = self.nowMilliseconds
-            guard self.table.update({ $0.heartbeat(instance: request.instance, now: now) }) else {
-                throw RPCError(.notFound, "instance \(request.instance) tidak terdaftar: daftar ulang (register again)")
-            }
-            return Empty()
+        methods.inline("registry.heartbeat") { [unowned self] (request: RegistryAPI.InstanceRef, context: RequestContext) -> Empty in
+            try self.heartbeat(request, context)
         }
-        methods.on("registry.deregister") { [unowned self] (request: RegistryAPI.InstanceRef, _: RequestContext) -> Empty in
-            try await self.change { table, _ in table.deregister(instance: request.instance) }
-            return Empty()
+        methods.on("registry.deregister") { [unowned self] (request: RegistryAPI.InstanceRef, context: RequestContext) -> Empty in
+            try await self.deregister(request, context)
         }
         methods.inline("registry.lookup") { [unowned self] (request: RegistryAPI.Lookup, _: RequestContext) in
             guard !request.service.isEmpty else { throw RPCError.invalid(["service": "wajib diisi (required)"]) }
@@ -71,14 +65,69 @@ public final class RegistryService: Sendable {
         }
     }
 
+    func register(_ request: RegistryAPI.Register, _ context: RequestContext) async throws -> RegistryAPI.Lease {
+        try Self.validate(request)
+        let owner = try owners.owner(registering: request, context)
+        let since = CloudEvent.format(host.clock.now())
+        try await change(context, instance: request.instance) { (table: inout LeaseTable, now: Int64) throws(LeaseTable.Refusal) in
+            try table.register(request, owner: owner, now: now, since: since)
+        }
+        return RegistryAPI.Lease(lease_ms: min(max(request.ttl_ms, LeaseTable.ttlRange.lowerBound), LeaseTable.ttlRange.upperBound))
+    }
+
+    func heartbeat(_ request: RegistryAPI.InstanceRef, _ context: RequestContext) throws -> Empty {
+        let owner = try owners.owner(of: request, context)
+        let now = nowMilliseconds
+        do throws(LeaseTable.Refusal) {
+            try table.update { (table: inout LeaseTable) throws(LeaseTable.Refusal) in
+                try table.heartbeat(instance: request.instance, owner: owner, now: now)
+            }
+        } catch {
+            throw refusal(error, instance: request.instance, context)
+        }
+        return Empty()
+    }
+
+    func deregister(_ request: RegistryAPI.InstanceRef, _ context: RequestContext) async throws -> Empty {
+        let owner = try owners.owner(of: request, context)
+        try await change(context, instance: request.instance) { (table: inout LeaseTable, _: Int64) throws(LeaseTable.Refusal) in
+            try table.deregister(instance: request.instance, owner: owner)
+        }
+        return Empty()
+    }
+
+    /// The error a caller gets for a refused lease change; refusals of another owner are logged.
+    private func refusal(_ refusal: LeaseTable.Refusal, instance: String, _ context: RequestContext) -> RPCError {
+        switch refusal {
+        case .unknown:
+            return RPCError(.notFound, "instance \(instance) tidak terdaftar: daftar ulang (register again)")
+        case .heldByAnother:
+            context.logger.warning("lease change refused: instance held by another caller",
+                                   ["instance": .string(instance), "caller": .string(context.caller ?? "anonymous")])
+            return RPCError(.permissionDenied, "instance \(instance) milik pemanggil lain (held by another caller)",
+                            details: ["fields": .object(["instance": .string("milik pemanggil lain (held by another caller)")])])
+        case .endpointTaken(let endpoint):
+            context.logger.warning("registration refused: endpoint served by another caller",
+                                   ["instance": .string(instance), "endpoint": .string(endpoint), "caller": .string(context.caller ?? "anonymous")])
+            return RPCError(.alreadyExists, "endpoint \(endpoint) dipakai instance lain (served by another instance)",
+                            details: ["fields": .object(["rpc": .string("dipakai instance lain (in use by another instance)")])])
+        }
+    }
+
     /// Applies a change to the table and writes its events in the same write transaction, so the
     /// event order is the order of the changes.
-    private func change(_ body: @escaping @Sendable (inout LeaseTable, Int64) -> [LeaseTable.Change]) async throws {
+    private func change(_ context: RequestContext? = nil, instance: String = "",
+                        _ body: @escaping @Sendable (inout LeaseTable, Int64) throws(LeaseTable.Refusal) -> [LeaseTable.Change]) async throws {
         let now = nowMilliseconds
         let time = host.clock.now()
         let table = table, stream = host.configuration.stream
-        try await host.store.write { db in
-            let changes = table.update { body(&$0, now) }
+        let outcome = try await host.store.write { db -> LeaseTable.Refusal? in
+            let changes: [LeaseTable.Change]
+            do throws(LeaseTable.Refusal) {
+                changes = try table.update { (table: inout LeaseTable) throws(LeaseTable.Refusal) in try body(&table, now) }
+            } catch {
+                return error
+            }
             for change in changes {
                 switch change {
                 case .up(let instance):
@@ -89,7 +138,9 @@ public final class RegistryService: Sendable {
                                       data: Self.eventData(instance, reason: reason), time: time, subject: instance.instance)
                 }
             }
+            return nil
         }
+        if let outcome, let context { throw refusal(outcome, instance: instance, context) }
     }
 
     func sweep() async {
@@ -117,6 +168,7 @@ public final class RegistryService: Sendable {
             fields["ttl_ms"] = "harus \(LeaseTable.ttlRange.lowerBound)–\(LeaseTable.ttlRange.upperBound)"
         }
         if let key = request.public_key, key.count != 40 { fields["public_key"] = "harus 40 karakter Z85" }
+        if let problem = LeaseOwners.problem(request.lease_token) { fields["lease_token"] = problem }
         if !fields.isEmpty { throw RPCError.invalid(fields) }
     }
 }

@@ -7,5 +7,7 @@ public final class Mutexed<Value: Sendable>: Sendable {
     public func get() -> Value { storage.withLock { $0 } }
     public func set(_ value: Value) { storage.withLock { $0 = value } }
     @discardableResult
-    public func update<T: Sendable>(_ body: (inout Value) -> T) -> T { storage.withLock { body(&$0) } }
+    public func update<T: Sendable, E: Error>(_ body: (inout Value) throws(E) -> T) throws(E) -> T {
+        try storage.withLock { (value: inout sending Value) throws(E) -> sending T in try body(&value) }
+    }
 }

@@ -28,9 +28,18 @@ public let unreachableRegistry = "tcp://127.0.0.1:9"
 public func serviceEnvironment(_ folder: String, registry: String = unreachableRegistry, logLevel: String = "debug",
                                uniqueInstance: Bool = false, _ extra: [String: String] = [:]) -> [String: String] {
     var environment = ["MPP_DATA": folder, "MPP_REGISTRY": registry, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_LOG_LEVEL": logLevel,
-                       "MPP_DRAIN_SECONDS": "1", "MPP_LEASE_MS": "2000", "MPP_ARGON2": "minimum"]
+                       "MPP_DRAIN_SECONDS": "1", "MPP_LEASE_MS": "2000", "MPP_ARGON2": "minimum",
+                       "MPP_KEYS": sharedKeysFolder(registry: registry)]
     if uniqueInstance { environment["MPP_INSTANCE"] = "test-\(UUID().uuidString.prefix(12))" }
     return environment.merging(extra) { $1 }
+}
+
+/// The keys folder of every service that uses `registry`: the services of one test platform
+/// share it as the services of one host do (identity pins its token keys there; in plain mode the
+/// others read them from it). Tests that bring their own keys set `MPP_KEYS` themselves.
+public func sharedKeysFolder(registry: String) -> String {
+    let tag = String(registry.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" })
+    return NSTemporaryDirectory() + "mpp-test-keys/" + tag
 }
 
 /// A service executable (`mpp-registry`, `mpp-catalog`, …) as a child process on ephemeral

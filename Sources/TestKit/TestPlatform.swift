@@ -49,9 +49,11 @@ public final class TestPlatform: Sendable {
 
     /// A host for `service` (not started), trusting the platform's signing key. `dataFolder`
     /// reuses a folder (a restart); by default each service gets its own under the platform's.
+    /// Every host shares the platform's keys folder, where identity pins its token keys.
     public func host(_ service: String, migrations: [Migration], publishesEvents: Bool = true, clock: any Support.Clock = SystemClock(),
                      dataFolder: String? = nil, extra: [String: String] = [:]) async throws -> ServiceHost {
         let folder = dataFolder ?? (self.folder + "/" + service)
+        let extra = ["MPP_KEYS": self.folder + "/keys"].merging(extra) { _, given in given }
         let host = try await ServiceHost(configuration: try Self.configuration(service: service, folder: folder, registry: registryEndpoint, extra: extra),
                                          migrations: migrations, publishesEvents: publishesEvents, clock: clock, logSink: .memory())
         host.auth.verifier.setKeys([signingKey.verificationKey])

@@ -27,7 +27,7 @@ import Testing
         _ = try await IdentityBootstrap.createOperator(dataDirectory: folder + "/identity", username: Self.opsUser, name: "Operator Uji",
                                                       password: Self.opsPassword, force: false, parameters: .minimum)
         func environment(_ name: String, _ extra: [String: String] = [:]) -> [String: String] {
-            ["MPP_DATA": folder + "/" + name, "MPP_REGISTRY": endpoint, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_LEASE_MS": "1000",
+            ["MPP_DATA": folder + "/" + name, "MPP_KEYS": folder + "/keys", "MPP_REGISTRY": endpoint, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0", "MPP_LEASE_MS": "1000",
              "MPP_DRAIN_SECONDS": "1", "MPP_LOG_LEVEL": "info"].merging(extra) { $1 }
         }
         let services: [(String, String, [String: String])] = [

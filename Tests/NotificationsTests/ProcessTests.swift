@@ -13,7 +13,8 @@ import Testing
 
     /// The environment of a notifications child with fast retries.
     static func notificationsEnvironment(_ platform: TestPlatform, data: String) -> [String: String] {
-        ["MPP_DATA": data, "MPP_REGISTRY": platform.registryEndpoint, "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0",
+        ["MPP_DATA": data, "MPP_KEYS": TestPlatform.keysFolder(platform.folder), "MPP_REGISTRY": platform.registryEndpoint,
+         "MPP_RPC_PORT": "0", "MPP_EVENTS_PORT": "0",
          "MPP_LEASE_MS": "1000", "MPP_DRAIN_SECONDS": "1", "MPP_LOG_LEVEL": "info",
          "MPP_NOTIFY_RETRY_INITIAL_MS": "100", "MPP_NOTIFY_RETRY_MAX_MS": "200", "MPP_NOTIFY_MAX_ATTEMPTS": "3"]
     }

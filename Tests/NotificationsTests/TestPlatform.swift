@@ -31,6 +31,7 @@ struct TestPlatform: Sendable {
         let key = SigningKey.generate()
         let identity = try await host("identity", folder: folder, registry: endpoint)
         identity.methods.on("identity.keys") { (_: Empty, _: RequestContext) in IdentityKeys(keys: [key.verificationKey]) }
+        try TokenKeyFile.write([key.verificationKey], directory: keysFolder(folder))  // where plain-mode services take keys from
         try await identity.start()
         let applications = try await host("applications", folder: folder, registry: endpoint)
         try await applications.start()
@@ -40,6 +41,9 @@ struct TestPlatform: Sendable {
         return TestPlatform(folder: folder, registry: registry, identity: identity, applications: applications, sla: sla, key: key,
                             stack: ClientStack(registries: [endpoint], keys: nil, logger: logger))
     }
+
+    /// The keys folder the platform's services share (identity's pinned token keys).
+    static func keysFolder(_ folder: String) -> String { folder + "/keys" }
 
     /// `MPP_TEST_LOGS=1` shows the notifications service's log lines.
     static var logSink: LogSink { ProcessInfo.processInfo.environment["MPP_TEST_LOGS"] == "1" ? .standardError : .memory() }

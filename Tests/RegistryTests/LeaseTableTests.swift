@@ -172,10 +172,10 @@ import Testing
 final class Table {
     private var table = LeaseTable()
     func register(_ request: RegistryAPI.Register, now: Int64, since: String) -> [LeaseTable.Change] {
-        table.register(request, now: now, since: since)
+        (try? table.register(request, now: now, since: since)) ?? []
     }
-    func heartbeat(instance: String, now: Int64) -> Bool { table.heartbeat(instance: instance, now: now) }
-    func deregister(instance: String) -> [LeaseTable.Change] { table.deregister(instance: instance) }
+    func heartbeat(instance: String, now: Int64) -> Bool { (try? table.heartbeat(instance: instance, now: now)) != nil }
+    func deregister(instance: String) -> [LeaseTable.Change] { (try? table.deregister(instance: instance)) ?? [] }
     func expire(now: Int64) -> [LeaseTable.Change] { table.expire(now: now) }
     func lookup(service: String) -> [RegistryAPI.Instance] { table.lookup(service: service) }
     var all: [RegistryAPI.Instance] { table.all }

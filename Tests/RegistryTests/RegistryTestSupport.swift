@@ -15,7 +15,8 @@ struct RunningRegistry: Sendable {
     let logs: LogSink
 
     /// Starts a registry on free ports (retrying with new ports if one was taken meanwhile).
-    static func start(sweep: Duration = .milliseconds(50), leaseMilliseconds: Int = 5_000) async throws -> RunningRegistry {
+    static func start(sweep: Duration = .milliseconds(50), leaseMilliseconds: Int = 5_000,
+                      extra: [String: String] = [:]) async throws -> RunningRegistry {
         var lastError: any Error = RPCError(.internal, "not started")
         for _ in 0..<5 {
             let folder = temporaryFolder()
@@ -27,7 +28,7 @@ struct RunningRegistry: Sendable {
                 environment: Environment(serviceEnvironment(folder, registry: "tcp://127.0.0.1:\(rpcPort)", [
                     "MPP_RPC_PORT": "\(rpcPort)", "MPP_EVENTS_PORT": "\(eventsPort)", "MPP_INSTANCE": "registry-test-\(rpcPort)",
                     "MPP_LEASE_MS": "\(leaseMilliseconds)",
-                ])))
+                ].merging(extra) { $1 })))
             let logs = LogSink.memory()
             let host = try await ServiceHost(configuration: configuration, migrations: [], publishesEvents: true, logSink: logs)
             let service = RegistryService(host: host, sweepInterval: sweep)

@@ -68,12 +68,15 @@ import Testing
         let registry = try await RunningRegistry.start()
         let client = RPCClient()
         let own = ServiceDirectory(registries: [registry.rpc], client: client, logger: Logger(service: "test", sink: .memory()))
-        await own.register(registration("echo-back", ttl: 1_500))
+        var echoBack = registration("echo-back", ttl: 1_500)
+        echoBack.lease_token = "echo-back-lease-token"
+        await own.register(echoBack)
         #expect(await eventually(timeout: .seconds(5)) { registry.service.instances.contains { $0.instance == "echo-back" } })
 
         // The registry loses the lease (as after its restart): the next heartbeat gets not_found
         // and the directory registers again.
-        let forgotten = try await call(client, registry.rpc, "registry.deregister", RegistryAPI.InstanceRef(instance: "echo-back"))
+        let forgotten = try await call(client, registry.rpc, "registry.deregister",
+                                       RegistryAPI.InstanceRef(instance: "echo-back", lease_token: "echo-back-lease-token"))
         #expect(!forgotten.isError)
         let back = await eventually(timeout: .seconds(10)) {
             guard let outcome = try? await call(client, registry.rpc, "events.read", EventsReadRequest(after: 0, limit: 1_000)),

@@ -10,9 +10,13 @@ public enum RegistryAPI {
         public var version: String
         public var ttl_ms: Int
         public var public_key: String?
+        /// A secret the instance chose (16–128 printable ASCII characters) that its heartbeats,
+        /// re-registrations and deregistration must repeat: in plain mode it is what makes the
+        /// instance id its own. Never listed, never logged. In CURVE mode the caller's key does that.
+        public var lease_token: String?
 
         public init(service: String, instance: String, rpc: String, events: String?, version: String,
-                    ttl_ms: Int, public_key: String? = nil) {
+                    ttl_ms: Int, public_key: String? = nil, lease_token: String? = nil) {
             self.service = service
             self.instance = instance
             self.rpc = rpc
@@ -20,12 +24,22 @@ public enum RegistryAPI {
             self.version = version
             self.ttl_ms = ttl_ms
             self.public_key = public_key
+            self.lease_token = lease_token
         }
     }
 
     public struct Lease: Codable, Sendable { public var lease_ms: Int; public init(lease_ms: Int) { self.lease_ms = lease_ms } }
 
-    public struct InstanceRef: Codable, Sendable { public var instance: String; public init(instance: String) { self.instance = instance } }
+    /// `registry.heartbeat` / `registry.deregister`: the instance and, when it registered with one,
+    /// its lease token.
+    public struct InstanceRef: Codable, Sendable {
+        public var instance: String
+        public var lease_token: String?
+        public init(instance: String, lease_token: String? = nil) {
+            self.instance = instance
+            self.lease_token = lease_token
+        }
+    }
 
     public struct Lookup: Codable, Sendable { public var service: String; public init(service: String) { self.service = service } }
 

@@ -15,16 +15,23 @@ public actor ServiceDirectory {
     private var registration: RegistryAPI.Register?
     /// Public keys of the instances seen in lookups, for CURVE clients.
     public nonisolated let serverKeys: ServerKeyBook
+    /// Which listed instances to believe (in CURVE mode: those whose key may serve their service).
+    private let trusts: @Sendable (RegistryAPI.Instance) -> Bool
+    /// This process's proof of ownership of its registration (plain mode), never shown.
+    private let leaseToken = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined(separator: "-")
 
     private struct Entry {
         var instances: [RegistryAPI.Instance]
         var fetchedAt: UInt64
     }
 
+    /// - Parameter trusts: which instances from a registry to use; the others are ignored (and
+    ///   logged once per lookup).
     public init(registries: [String], client: RPCClient, logger: Logger, refreshInterval: Duration = .seconds(2),
-                serverKeys: ServerKeyBook = ServerKeyBook()) {
+                serverKeys: ServerKeyBook = ServerKeyBook(), trusts: @escaping @Sendable (RegistryAPI.Instance) -> Bool = { _ in true }) {
         self.registries = registries
         self.serverKeys = serverKeys
+        self.trusts = trusts
         self.client = client
         self.logger = logger
         self.refreshInterval = refreshInterval
@@ -53,7 +60,7 @@ public actor ServiceDirectory {
         for registry in registries {
             do {
                 let instances = try await ask(registry, "registry.list", Empty(), as: RegistryAPI.Instances.self).instances
-                for instance in instances { serverKeys.learn(instance) }  // so CURVE callers can reach each of them
+                for instance in instances where trusts(instance) { serverKeys.learn(instance) }  // so CURVE callers can reach each of them
                 return instances
             } catch { lastError = error }
         }
@@ -71,8 +78,13 @@ public actor ServiceDirectory {
         defer { refreshing.remove(service) }
         for registry in registries {
             do {
-                let found = try await ask(registry, "registry.lookup", RegistryAPI.Lookup(service: service),
-                                          as: RegistryAPI.Instances.self).instances
+                let listed = try await ask(registry, "registry.lookup", RegistryAPI.Lookup(service: service),
+                                           as: RegistryAPI.Instances.self).instances
+                let found = listed.filter(trusts)
+                for stranger in listed where !found.contains(stranger) {
+                    logger.warning("ignoring an instance whose key may not serve its service",
+                                   ["service": .string(service), "instance": .string(stranger.instance), "rpc": .string(stranger.rpc)])
+                }
                 cache[service] = Entry(instances: found, fetchedAt: Monotonic.nanoseconds())
                 for instance in found { serverKeys.learn(instance) }
                 return found
@@ -88,6 +100,8 @@ public actor ServiceDirectory {
     /// Registers with every registry and keeps each lease alive (heartbeat at a third of the TTL;
     /// re-registers when a registry forgot us, e.g. after its restart).
     public func register(_ registration: RegistryAPI.Register) {
+        var registration = registration
+        registration.lease_token = registration.lease_token ?? leaseToken
         self.registration = registration
         for registry in registries {
             heartbeats.append(Task { [weak self] in await self?.keepAlive(registry) })
@@ -103,7 +117,7 @@ public actor ServiceDirectory {
         await withTaskGroup(of: Void.self) { group in
             for registry in registries {
                 group.addTask {
-                    _ = try? await self.ask(registry, "registry.deregister", RegistryAPI.InstanceRef(instance: registration.instance),
+                    _ = try? await self.ask(registry, "registry.deregister", RegistryAPI.InstanceRef(instance: registration.instance, lease_token: registration.lease_token),
                                             as: Empty.self, timeout: .seconds(1))
                 }
             }
@@ -122,13 +136,20 @@ public actor ServiceDirectory {
                     logger.info("registered", ["registry": .string(registry), "rpc": .string(registration.rpc)])
                 } else {
                     // A reply slower than a third of the lease is as good as none: try again sooner.
-                    _ = try await ask(registry, "registry.heartbeat", RegistryAPI.InstanceRef(instance: registration.instance),
+                    _ = try await ask(registry, "registry.heartbeat", RegistryAPI.InstanceRef(instance: registration.instance, lease_token: registration.lease_token),
                                       as: Empty.self, timeout: min(.seconds(2), interval))
                 }
                 attempt = 0
                 try? await Task.sleep(for: interval)
             } catch let error as RPCError where error.code == .notFound {
                 registered = false
+            } catch let error as RPCError where error.code == .permissionDenied || error.code == .alreadyExists {
+                // Another owner holds the id or endpoint (a predecessor whose lease has not run out yet, or a
+                // misconfiguration): keep trying, the lease of a dead predecessor expires.
+                registered = false
+                attempt += 1
+                if attempt == 1 { logger.error("registration refused", ["registry": .string(registry), "error": .string("\(error)")]) }
+                try? await Task.sleep(for: .seconds(Backoff(initial: 0.5, maximum: 5).delay(attempt: attempt)))
             } catch {
                 attempt += 1
                 if attempt == 1 { logger.warning("registry unreachable", ["registry": .string(registry), "error": .string("\(error)")]) }

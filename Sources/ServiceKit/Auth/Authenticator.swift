@@ -54,8 +54,9 @@ public final class Authenticator: Sendable {
 
     // MARK: following identity
 
-    /// Keeps the verification keys fresh from `identity.keys` (every `interval`, and at once
-    /// when the first answer arrives) and applies `identity.token_revoked` events durably.
+    /// Keeps the verification keys fresh from their authenticated source (`TokenKeySource`:
+    /// every `interval`, every second until the first keys arrive) and applies
+    /// `identity.token_revoked` events durably.
     public func followIdentity(host: ServiceHost, interval: Duration = .seconds(30)) async throws {
         try await host.store.write { db in
             try db.execute("CREATE TABLE IF NOT EXISTS auth_revocations (jti TEXT PRIMARY KEY, until REAL NOT NULL);")
@@ -67,16 +68,11 @@ public final class Authenticator: Sendable {
         }
         for (jti, until) in revoked { verifier.revoke(jti: jti, until: Date(timeIntervalSince1970: until)) }
 
-        let verifier = verifier, client = host.client, logger = host.logger
+        let verifier = verifier, source = TokenKeySource(host: host)
         let refresher = Task {
             while !Task.isCancelled {
-                do {
-                    let reply = try await client.call("identity.keys", Empty(), as: IdentityKeys.self, options: CallOptions(timeout: .seconds(2)))
-                    verifier.setKeys(reply.keys)
-                } catch {
-                    logger.debug("identity.keys not available yet", ["error": .string("\(error)")])
-                }
-                try? await Task.sleep(for: verifier.keyIDs.isEmpty ? .seconds(1) : interval)
+                let known = await source.refresh()
+                try? await Task.sleep(for: source.interval(known: known, regular: interval))
             }
         }
         host.onShutdown { refresher.cancel() }

@@ -10,7 +10,8 @@ public struct ClientStack: Sendable {
     public let directory: ServiceDirectory
     public let client: ServiceClient
 
-    /// - Parameter keys: our key ring in CURVE mode; registries are trusted with `registry.pub`.
+    /// - Parameter keys: our key ring in CURVE mode; registries are trusted with `registry.pub`, and
+    ///   an instance the registry lists is used only when its key may serve its service.
     public init(registries: [String], keys: KeyRing?, loop: IOLoop = .shared, logger: Logger, maxMessageBytes: Int = 8 << 20) {
         let book = ServerKeyBook()
         if let keys, let registryKey = keys.publicKey(named: "registry") {
@@ -20,7 +21,9 @@ public struct ClientStack: Sendable {
             .curve(keyPair: ring.own, serverKey: { endpoint in book.key(for: endpoint).flatMap { CurveKey(z85: $0) } })
         } ?? .plain
         rpc = RPCClient(loop: loop, security: security, maxMessageBytes: Int64(maxMessageBytes))
-        directory = ServiceDirectory(registries: registries, client: rpc, logger: logger, serverKeys: book)
+        let trusts: @Sendable (RegistryAPI.Instance) -> Bool
+        if let keys { trusts = { keys.mayServe($0) } } else { trusts = { _ in true } }
+        directory = ServiceDirectory(registries: registries, client: rpc, logger: logger, serverKeys: book, trusts: trusts)
         client = ServiceClient(rpc: rpc, directory: directory)
     }
 }

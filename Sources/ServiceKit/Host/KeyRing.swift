@@ -1,3 +1,4 @@
+import Bus
 import Foundation
 import ZMQ
 
@@ -24,6 +25,13 @@ public struct KeyRing: Sendable {
     /// The public key of `name` from the folder.
     public func publicKey(named name: String) -> CurveKey? { allowed.first { $0.value == name }?.key }
 
+    /// Whether `instance` holds a key of this folder that may serve its service
+    /// (`ServiceKeyNames`): the client-side check that a registry was not fooled.
+    public func mayServe(_ instance: RegistryAPI.Instance) -> Bool {
+        guard let key = instance.public_key.flatMap({ CurveKey(z85: $0) }), let name = allowed[key] else { return false }
+        return ServiceKeyNames.may(name, serve: instance.service)
+    }
+
     /// Every `*.pub` in the folder, by caller name.
     public static func allowList(directory: String) throws -> [CurveKey: String] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -47,7 +55,7 @@ public struct KeyRing: Sendable {
         var written: [String] = []
         for name in names {
             guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
-                throw KeyRingError("key name \"\(name)\" must be letters, digits, - or _")
+                throw KeyRingError("key name \"\(name)\" must be letters, digits, - or _ (service_label for a second key of a service)")
             }
             let secretPath = (directory as NSString).appendingPathComponent("\(name).key")
             let publicPath = (directory as NSString).appendingPathComponent("\(name).pub")

@@ -71,11 +71,24 @@ public struct ServiceConfiguration: Sendable {
             maxMessageBytes: attempt(8 << 20) { try environment.int("MPP_MAX_MESSAGE_BYTES", default: 8 << 20, range: 1024...(256 << 20)) },
             leaseMilliseconds: attempt(5_000) { try environment.int("MPP_LEASE_MS", default: 5_000, range: 500...300_000) },
             shard: environment.optional("MPP_SHARD"))
+        let plainNetwork = attempt(false) { try environment.bool("MPP_PLAIN_NETWORK", default: false) }
+        if !configuration.curve, !plainNetwork, !Self.isLoopback(bindHost) {
+            problems.append(ConfigurationError(variable: "MPP_BIND_HOST", problem:
+                "\"\(bindHost)\" is not loopback and MPP_CURVE is off: anyone on the network could register as any service "
+                + "and call every method; set MPP_CURVE=on (or MPP_PLAIN_NETWORK=on to accept that on a closed network)"))
+        }
         if let shard = configuration.shard, !shard.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             problems.append(ConfigurationError(variable: "MPP_SHARD", problem: "must be letters, digits, - or _, got \"\(shard)\""))
         }
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
         return configuration
+    }
+}
+
+extension ServiceConfiguration {
+    /// Whether binding `host` keeps the sockets on this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }
 

@@ -79,6 +79,13 @@ public final class TokenVerifier: Sendable {
         }
     }
 
+    /// Whether exactly `keys` (those that parse) are the accepted ones.
+    public func holds(_ keys: [VerificationKey]) -> Bool {
+        var parsed: [String: [UInt8]] = [:]
+        for key in keys { if let bytes = key.publicKeyBytes { parsed[key.id] = bytes } }
+        return protected.withLock { $0.keys == parsed }
+    }
+
     /// The ids of the keys currently accepted.
     public var keyIDs: [String] {
         protected.withLock { $0.keys.keys.sorted() }
