@@ -19,14 +19,15 @@ import Glibc
     }
 
     /// Starts `mpp up` on free ports and waits until `mpp status --json` shows the registry serving.
-    static func startPlatform(folder: String) async throws -> Platform {
+    /// - Parameter fixedEventsPort: give the registry an events port, else `mpp up` lets it bind a free one.
+    static func startPlatform(folder: String, fixedEventsPort: Bool = true) async throws -> Platform {
         let mpp = try Binaries.path("mpp")
         let (rpcPort, eventsPort) = freePorts()
         // `mpp up` passes its environment to its children: the registry takes MPP_RPC_PORT.
         let environment = childEnvironment([
             "MPP_DATA": folder + "/var", "MPP_REGISTRY": "tcp://127.0.0.1:\(rpcPort)",
-            "MPP_RPC_PORT": "\(rpcPort)", "MPP_EVENTS_PORT": "\(eventsPort)", "MPP_DRAIN_SECONDS": "2",
-        ])
+            "MPP_RPC_PORT": "\(rpcPort)", "MPP_DRAIN_SECONDS": "2",
+        ].merging(fixedEventsPort ? ["MPP_EVENTS_PORT": "\(eventsPort)"] : [:]) { $1 })
         // Only the registry: MPP_RPC_PORT would be shared by every other service executable built next to it.
         let up = try Child(mpp, ["up", "--only", "registry"], environment: environment, folder: folder)
         // Ready when the registry lists itself (asked in-process: cheaper than running `mpp status` in a loop).
@@ -118,6 +119,34 @@ import Glibc
         #expect(platform.up.errors.contains("supervisor gone"), "the registry logged why it stopped:\n\(platform.up.errors)")
     }
 
+    /// Issue 14, finding 3: a SIGKILLed registry is serving again within seconds (its events
+    /// port is not derived from the rpc port, so nothing else can hold it).
+    @Test func aKilledRegistryServesAgainWithinSeconds() async throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let platform = try await Self.startPlatform(folder: folder, fixedEventsPort: false)
+        defer { platform.up.kill(); Self.killLeftover(platform.registryPID) }
+        let registry = try #require(platform.environment["MPP_REGISTRY"])
+        let client = RPCClient()
+        defer { Task { await client.shutdown() } }
+        @Sendable func registries() async -> [RegistryAPI.Instance] {
+            guard let outcome = try? await client.send(to: registry, method: "registry.lookup", body: Array(#"{"service":"registry"}"#.utf8),
+                                                       timeout: .milliseconds(500)),
+                  let list = try? JSON.decode(RegistryAPI.Instances.self, from: outcome.body) else { return [] }
+            return list.instances
+        }
+        let before = try #require(await registries().first)
+        #expect(before.events != nil, "the registry advertises its events endpoint")
+        let killed = ContinuousClock.now
+        kill(platform.registryPID, SIGKILL)
+        let back = await eventually(timeout: .seconds(10)) { await registries().contains { $0.instance != before.instance } }
+        #expect(back, "no new registry within 10 s:\n\(platform.up.errors.suffix(2_000))")
+        #expect(ContinuousClock.now - killed < .seconds(10))
+        #expect(!platform.up.errors.contains("Address already in use"))
+        platform.up.signal(SIGTERM)
+        _ = await platform.up.waitForExit(timeout: .seconds(20))
+    }
+
     @Test
     func bannerAppearsWhileRunning() async throws {
         let folder = temporaryFolder()
@@ -125,6 +154,7 @@ import Glibc
         let platform = try await Self.startPlatform(folder: folder)
         defer { platform.up.kill(); Self.killLeftover(platform.registryPID) }
         #expect(await eventually(timeout: .seconds(3)) { platform.up.output.contains("MPP Digital is up") }, "stdout:\n\(platform.up.output)")
+        #expect(platform.up.output.contains("registrations and calls are NOT authenticated"), "plain mode says so:\n\(platform.up.output)")
         platform.up.signal(SIGTERM)
         _ = await platform.up.waitForExit(timeout: .seconds(20))
     }
