@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "ServiceKit", dependencies: ["Bus", "Store", "Support", "Sodium", "ZMQ"]),
 
         // Shared domain values: NIK, region codes, tracking numbers, business calendar, SKM.
-        .target(name: "Domain", dependencies: ["Support"]),
+        // The province → time zone table is compiled in, so every executable has it without a bundle.
+        .target(name: "Domain", dependencies: ["Support"], resources: [.embedInCode("Reference/province_timezones.csv")]),
 
         // One library per service.
         .target(name: "Registry", dependencies: ["ServiceKit", "Bus", "Store", "Support"]),
@@ -78,8 +79,8 @@ let package = Package(
         .testTarget(name: "BusTests", dependencies: ["Bus", "TestKit", "ZMQ", "Store", "Support"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestKit", "Bus", "ServiceKit"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestKit", "Sodium", "Bus", "Registry", "ZMQ"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Support", "TestKit"]),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Store", "Support", "TestKit"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "Support"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestKit", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "ApplicationsTests", dependencies: ["Applications", "TestKit", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "SLATests", dependencies: ["SLA", "TestKit", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),

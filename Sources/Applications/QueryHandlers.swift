@@ -26,7 +26,7 @@ extension ApplicationsService {
                 let definition = try definition(db, record)
                 return TrackView(tracking_number: record.trackingNumber, service: record.service, service_name: definition.name,
                                  status: record.state, terminal: definition.workflow.isTerminal(record.state),
-                                 submitted_on: String(record.submittedAt.prefix(10)), last_update: record.updatedAt)
+                                 submitted_on: FilingDate.local(record.submittedAt, region: record.region), last_update: record.updatedAt)
             }
         }
         methods.on("applications.mine") { [self] (request: MineRequest, context: RequestContext) in

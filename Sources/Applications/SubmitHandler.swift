@@ -168,7 +168,7 @@ extension ApplicationsService {
 
         init(_ facts: SubmissionFacts, traceID: String?) throws {
             let definition = facts.definition, timeText = Timestamp.format(facts.time)
-            self.number = TrackingNumber(region: facts.region, date: FilingDate.local(facts.time, region: facts.region)).description
+            self.number = TrackingNumber(region: facts.region, date: FilingDate.local(facts.time, region: facts.region.value)).description
             let expiry = definition.workflow.on_sla_expiry.map { ApplicationEvents.ExpiryAction(from: $0.from, action: $0.action) }
             event = try PreparedEvent(type: "application.submitted", data: ApplicationEvents.Submitted(
                 tracking_number: self.number, citizen: facts.citizen, service: definition.id, service_version: definition.version ?? 1,
@@ -208,23 +208,5 @@ extension ApplicationsService {
             note: nil, output: nil, time: timeText), requestKey: facts.key, first: true)
         try Outbox.append(db, stream: stream, submission.event)
         return (record, entry)
-    }
-}
-
-/// The local calendar date at an MPP (for tracking numbers): WIB, WITA or WIT by province.
-enum FilingDate {
-    static func local(_ instant: Date, region: RegionCode) -> CivilDate {
-        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + zone(region).secondsFromUTC
-        return CivilDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
-    }
-
-    /// Bali, Nusa Tenggara, South/East/North Kalimantan and Sulawesi are WITA; Maluku and Papua WIT.
-    static func zone(_ region: RegionCode) -> IndonesianTimeZone {
-        let province = Int(region.value.prefix(2)) ?? 0
-        switch province {
-        case 51...53, 63...65, 71...76: return .wita
-        case 81...82, 91...99: return .wit
-        default: return .wib
-        }
     }
 }

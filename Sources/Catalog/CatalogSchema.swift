@@ -1,7 +1,8 @@
 import Store
 
-/// The catalog's tables (`$MPP_DATA/catalog.db`). Reference data (regions, historical districts,
-/// time zones) is written once by the seed; services and workflows keep every version.
+/// The catalog's tables (`$MPP_DATA/catalog.db`). Reference data (regions, historical districts)
+/// is written once by the seed; services and workflows keep every version. Time zones are not
+/// stored: `IndonesianTimeZone(province:)` (Domain) is the one table.
 public enum CatalogSchema {
     public static let migrations: [Migration] = [
         Migration(1, "catalog", """
@@ -59,5 +60,6 @@ public enum CatalogSchema {
                 fee_idr INTEGER, note TEXT, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
                 PRIMARY KEY (service, region)) WITHOUT ROWID;
             """),
+        Migration(2, "province time zones from Domain's one table", "DROP TABLE IF EXISTS province_zones;"),
     ]
 }

@@ -116,8 +116,7 @@ public struct NIK: Sendable, Hashable, CustomStringConvertible {
 
     /// The calendar date of `now` in WIB (UTC+7).
     public static func today(_ now: Date) -> CivilDate {
-        let seconds = now.timeIntervalSince1970 + Double(IndonesianTimeZone.wib.secondsFromUTC)
-        return CivilDate(dayNumber: Int((seconds / 86_400).rounded(.down)))
+        IndonesianTimeZone.wib.date(of: now)
     }
 
     /// 20YY when that birthday is not after `reference`, else 19YY. A day that does not exist

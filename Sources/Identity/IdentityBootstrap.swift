@@ -3,6 +3,7 @@ import Foundation
 import ServiceKit
 import Sodium
 import Store
+import Support
 
 /// Creates the first `ops` account by opening identity's store file directly: whoever runs it
 /// needs access to the service's data folder, not a network path (`mpp admin bootstrap`).
@@ -23,7 +24,8 @@ public enum IdentityBootstrap {
     /// password is replaced (recovery) and its failed-login count cleared.
     /// - Throws: `RPCError` (`invalid_argument`) for bad fields, ``Refused`` otherwise.
     public static func createOperator(dataDirectory: String, username: String, name: String, password: String, force: Bool,
-                                      parameters: PasswordHash.Parameters = .interactive) async throws -> AccountView {
+                                      parameters: PasswordHash.Parameters = .interactive,
+                                      clock: any Support.Clock = SystemClock()) async throws -> AccountView {
         let request = CreateStaff(username: username, name: name, password: password, role: .ops)
         let staff: ValidStaff
         switch StaffPolicy.validate(request) {
@@ -33,7 +35,7 @@ public enum IdentityBootstrap {
         let hash = try PasswordHash.hash(password, parameters: parameters)
         let store = try Store(path: databasePath(dataDirectory: dataDirectory), migrations: IdentitySchema.migrations, readers: 1)
         defer { store.close() }
-        let account = StaffAccounts.account(staff, passwordHash: hash, now: Date())
+        let account = StaffAccounts.account(staff, passwordHash: hash, now: clock.now())
         let profile = ProfileRules.initial(phone: nil, email: nil)
         return try await store.write { db -> AccountView in
             let operators = try db.query("SELECT username FROM accounts WHERE role = 'ops' ORDER BY created_at").compactMap { $0.string("username") }

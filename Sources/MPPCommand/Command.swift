@@ -22,6 +22,8 @@ extension Command {
 public struct CommandContext: Sendable {
     public let environment: Environment
     public let json: Bool
+    /// Wall-clock time for the command line (session expiry).
+    public var clock: any Support.Clock = SystemClock()
 
     public var registries: [String] { environment.list("MPP_REGISTRY", default: ["tcp://127.0.0.1:7700"]) }
     public var dataDirectory: String {

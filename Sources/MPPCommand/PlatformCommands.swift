@@ -1,2 +1,2 @@
 /// The ops verbs: run and inspect the platform.
-let platformCommands: [any Command] = [UpCommand(), StatusCommand(), CallCommand(), KeysCommand()]
+let platformCommands: [any Command] = [UpCommand(), StatusCommand(), CallCommand(), KeysCommand(), EventsCommand()]

@@ -89,11 +89,11 @@ enum SessionToken {
     static func stored(_ context: CommandContext, _ stack: ClientStack) async throws -> String? {
         let environment = context.environment
         guard let session = Session.load(environment) else { return nil }
-        if !expiresSoon(session) { return session.access_token }
+        if !expiresSoon(session, now: context.clock.now()) { return session.access_token }
         return try await Session.locked(environment) {
             // Another process may have refreshed while we waited for the lock.
             guard var current = Session.load(environment) else { return nil }
-            if !expiresSoon(current) { return current.access_token }
+            if !expiresSoon(current, now: context.clock.now()) { return current.access_token }
             let pair: TokenPair
             do {
                 pair = try await stack.client.call("identity.refresh", RefreshRequest(refresh_token: current.refresh_token), as: TokenPair.self,
@@ -112,8 +112,8 @@ enum SessionToken {
         }
     }
 
-    static func expiresSoon(_ session: Session) -> Bool {
-        Double(session.expires_at) - Date().timeIntervalSince1970 < 60
+    static func expiresSoon(_ session: Session, now: Date) -> Bool {
+        Double(session.expires_at) - now.timeIntervalSince1970 < 60
     }
 
     /// The stored session's token, or a usage error telling to log in.

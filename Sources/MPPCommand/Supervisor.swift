@@ -12,7 +12,8 @@ actor Supervisor {
         /// Variables set (or, when nil, removed) for this child only.
         var overrides: [String: String?] = [:]
         var process: Process?
-        var startedAt = Date()
+        /// Monotonic: a restart's backoff depends on how long the child ran, not on the wall clock.
+        var startedAt = ContinuousClock.now
         var policy = RestartPolicy()
         var restarts = 0
         /// Exited with EX_CONFIG: its configuration is wrong (or it is not built); restarting would not help.
@@ -53,7 +54,7 @@ actor Supervisor {
         }
         try process.run()
         children[index].process = process
-        children[index].startedAt = Date()
+        children[index].startedAt = ContinuousClock.now
     }
 
     private func exited(_ name: String, status: Int32) async {
@@ -65,7 +66,8 @@ actor Supervisor {
             log("\(name) exited with status 78 (configuration error or not available): not restarting")
             return
         }
-        let uptime = Date().timeIntervalSince(children[index].startedAt)
+        let ran = ContinuousClock.now - children[index].startedAt
+        let uptime = Double(ran.components.seconds) + Double(ran.components.attoseconds) / 1e18
         let delay = children[index].policy.exited(afterRunningFor: uptime, random: Double.random(in: 0..<1))
         children[index].restarts += 1
         log("\(name) exited with status \(status) after \(Int(uptime))s; restarting in \(String(format: "%.1f", delay))s")

@@ -19,28 +19,17 @@ struct NotificationWriter: Sendable {
         var jobs = 0
     }
 
-    /// Applies one delivered event. Data that breaks its contract is recorded in
-    /// `skipped_events` and skipped: one bad event must not stop the stream behind it.
+    /// Applies one delivered event. Data that breaks its contract throws `DecodingError`: the
+    /// subscriber parks the event (`parked_events`), and the stream behind it goes on.
     @discardableResult
     func apply(_ db: Database, _ delivered: DeliveredEvent, now: Double) throws -> Applied {
         if delivered.topic == "identity.profile_updated" {
             // Not a notification: the person's channels and addresses, from their identity profile.
-            if let profile = try? delivered.event.decodeData(IdentityEvents.ProfileUpdated.self) {
-                try Preferences(profile).save(db, now: now)
-            }
-            return Applied()
-        }
-        let intents: [Intent]
-        do {
-            intents = try rules.intents(topic: delivered.topic, event: delivered.event)
-        } catch {
-            metrics.increment("notifications.events_skipped")
-            try db.run("INSERT OR IGNORE INTO skipped_events (event_id, topic, reason, skipped_at) VALUES (?, ?, ?, ?)",
-                       [.text(delivered.event.id), .text(delivered.topic), .text("\(error)"), .real(now)])
+            try Preferences(try delivered.event.decodeData(IdentityEvents.ProfileUpdated.self)).save(db, now: now)
             return Applied()
         }
         var applied = Applied()
-        for intent in intents {
+        for intent in try rules.intents(topic: delivered.topic, event: delivered.event) {
             let made = try write(db, intent, eventID: delivered.event.id, now: now)
             applied.inbox += made.inbox
             applied.jobs += made.jobs

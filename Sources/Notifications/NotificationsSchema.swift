@@ -1,3 +1,4 @@
+import Bus
 import Store
 
 /// The notifications store (`$MPP_DATA/notifications.db`).
@@ -12,7 +13,9 @@ import Store
 /// - `attempts`: every claim of a job and how it ended — the delivery history.
 /// - `templates`: every version of every template; the highest version is current.
 /// - `preferences`: channels (NULL = the service default), language, addresses.
-/// - `skipped_events`: events whose data did not match their contract (kept for ops, never block the stream).
+/// - `parked_events` (the bus's, every consumer has it): events whose data broke their contract,
+///   set aside without stopping the stream (`mpp events parked`); migration 2 moved the old
+///   `skipped_events` rows there (without the event, which a retry reads again from its publisher).
 public enum NotificationsSchema {
     public static let migrations: [Migration] = [
         Migration(1, "notifications, jobs, attempts, templates, preferences", """
@@ -88,6 +91,15 @@ public enum NotificationsSchema {
                 topic TEXT NOT NULL,
                 reason TEXT NOT NULL,
                 skipped_at REAL NOT NULL);
+            """),
+        // Event ids are `<stream>-<seq>`: the stream is what precedes the last run of digits and its dash.
+        Migration(2, "skipped_events become parked events", ParkedEvents.schema + """
+            INSERT OR IGNORE INTO parked_events (consumer, stream, seq, topic, error, event, parked_at)
+                SELECT 'notifications', substr(rtrim(event_id, '0123456789'), 1, length(rtrim(event_id, '0123456789')) - 1),
+                       CAST(substr(event_id, length(rtrim(event_id, '0123456789')) + 1) AS INTEGER), topic, reason, NULL, skipped_at
+                FROM skipped_events
+                WHERE rtrim(event_id, '0123456789') LIKE '_%-' AND rtrim(event_id, '0123456789') <> event_id;
+            DROP TABLE skipped_events;
             """),
     ]
 }

@@ -4,7 +4,8 @@ import Store
 import Support
 
 /// The business calendars of every kab/kota: national holidays and cuti bersama (shipped data,
-/// versioned, updatable by ops), regional holidays, opening hours, and the province's time zone.
+/// versioned, updatable by ops), regional holidays, opening hours, and the province's time zone
+/// (`IndonesianTimeZone(province:)`).
 /// Builds one `BusinessCalendar` per region on demand and caches it until the next version.
 public final class CalendarBook: Sendable {
     private struct Snapshot: Sendable {
@@ -12,7 +13,6 @@ public final class CalendarBook: Sendable {
         var national: [CivilDate] = []
         var regional: [String: [CivilDate]] = [:]
         var hours: [String: OpeningHours] = [:]
-        var zones: [String: IndonesianTimeZone] = [:]
         var years: Set<Int> = []
         var cache: [String: BusinessCalendar] = [:]
     }
@@ -26,7 +26,7 @@ public final class CalendarBook: Sendable {
         let regency = String(region.prefix(5))
         return snapshot.update { state in
             if let cached = state.cache[regency] { return cached }
-            let zone = state.zones[String(regency.prefix(2))] ?? .wib
+            let zone = IndonesianTimeZone(province: regency) ?? .wib
             let calendar = BusinessCalendar(timeZone: zone, hours: state.hours[regency] ?? OpeningHours(),
                                             holidays: state.national + (state.regional[regency] ?? []), coveredYears: state.years)
             state.cache[regency] = calendar
@@ -39,7 +39,7 @@ public final class CalendarBook: Sendable {
 
     /// Ops warning from October when next year's national holidays are missing.
     public func coverageWarnings(now: Date) -> [String] {
-        let today = CivilDate(dayNumber: Int((now.timeIntervalSince1970 + 7 * 3600) / 86_400))
+        let today = IndonesianTimeZone.wib.date(of: now)
         let years = coveredYears
         var warnings: [String] = []
         if !years.contains(today.year) { warnings.append("kalender \(today.year) belum ada (holidays for \(today.year) missing)") }
@@ -49,7 +49,7 @@ public final class CalendarBook: Sendable {
         return warnings
     }
 
-    /// Seeds the shipped holidays and time zones on first start (idempotent).
+    /// Seeds the shipped holidays on first start (idempotent).
     static func seed(_ db: Database, now: Date) throws {
         guard (try db.queryOne("SELECT count(*) AS n FROM calendar_versions")?.int("n") ?? 0) == 0 else { return }
         guard let folder = Bundle.module.url(forResource: "Calendars", withExtension: nil) else {
@@ -61,10 +61,6 @@ public final class CalendarBook: Sendable {
         for row in try records("holidays.csv") {
             guard let date = row["date"], CivilDate(date) != nil, let kind = row["kind"], let name = row["name"] else { continue }
             try db.run("INSERT OR IGNORE INTO holidays (date, region, kind, name) VALUES (?, '', ?, ?)", [.text(date), .text(kind), .text(name)])
-        }
-        for row in try records("province_timezones.csv") {
-            guard let province = row["province_code"], let zone = row["zone"] else { continue }
-            try db.run("INSERT OR IGNORE INTO province_zones (province, zone) VALUES (?, ?)", [.text(province), .text(zone)])
         }
         try db.run("INSERT INTO calendar_versions (version, changed_at, note) VALUES (1, ?, 'shipped holidays 2024–2026 (SKB 3 Menteri)')",
                    [.real(now.timeIntervalSince1970)])
@@ -87,11 +83,6 @@ public final class CalendarBook: Sendable {
         for row in try db.query("SELECT region, opens, closes FROM region_hours") {
             if let region = row.string("region"), let opens = row.int("opens"), let closes = row.int("closes"), opens < closes {
                 next.hours[region] = OpeningHours(opens: opens, closes: closes)
-            }
-        }
-        for row in try db.query("SELECT province, zone FROM province_zones") {
-            if let province = row.string("province"), let zone = IndonesianTimeZone(rawValue: row.string("zone") ?? "") {
-                next.zones[province] = zone
             }
         }
         snapshot.set(next)

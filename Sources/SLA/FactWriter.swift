@@ -8,6 +8,8 @@ import Support
 /// the clock state that produced it commit together: each fact exactly once.
 struct FactWriter: Sendable {
     let stream: String
+    /// The service's clock: events are stamped with its time (a test clock in tests).
+    let clock: any Support.Clock
 
     func write(_ outputs: [SLATracker.Output], for record: ClockRecord, calendar: BusinessCalendar,
                _ db: Database, traceID: String?) throws {
@@ -45,6 +47,6 @@ struct FactWriter: Sendable {
     }
 
     private func append<Payload: Encodable>(_ db: Database, _ type: String, _ data: Payload, _ record: ClockRecord, _ traceID: String?) throws {
-        try Outbox.append(db, stream: stream, type: type, data: data, time: Date(), traceID: traceID, subject: record.trackingNumber)
+        try Outbox.append(db, stream: stream, type: type, data: data, time: clock.now(), traceID: traceID, subject: record.trackingNumber)
     }
 }

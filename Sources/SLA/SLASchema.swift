@@ -36,5 +36,7 @@ enum SLASchema {
                 region TEXT PRIMARY KEY, rule TEXT NOT NULL, version INTEGER NOT NULL,
                 updated_by TEXT NOT NULL, updated_at TEXT NOT NULL, note TEXT NOT NULL);
             """),
+        // Time zones come from `IndonesianTimeZone(province:)` (Domain), the platform's one table.
+        Migration(6, "province time zones from Domain's one table", "DROP TABLE IF EXISTS province_zones;"),
     ]
 }

@@ -73,7 +73,7 @@ extension SLAService {
 
     /// After a calendar change every open clock's deadline is recomputed (and re-announced when it moved).
     func recomputeOpenClocks() async throws {
-        let calendars = calendars, facts = FactWriter(stream: host.configuration.stream), now = host.clock.now()
+        let calendars = calendars, facts = FactWriter(stream: host.configuration.stream, clock: host.clock), now = host.clock.now()
         var after = ""
         while true {
             let cursor = after

@@ -24,7 +24,7 @@ public final class SLAService: Sendable {
         self.host = host
         self.testClock = testClock
         self.tickInterval = tickInterval
-        ticker = DeadlineTicker(store: host.store, calendars: calendars, facts: FactWriter(stream: host.configuration.stream), batch: 500)
+        ticker = DeadlineTicker(store: host.store, calendars: calendars, facts: FactWriter(stream: host.configuration.stream, clock: host.clock), batch: 500)
         let now = host.clock.now()
         let calendars = calendars, policies = policies
         try await host.store.write { db in
@@ -43,7 +43,7 @@ public final class SLAService: Sendable {
     /// Follows identity and applications, starts serving and the deadline ticker.
     public func start() async throws {
         try await host.auth.followIdentity(host: host)
-        let follower = ApplicationFollower(calendars: calendars, policies: policies, facts: FactWriter(stream: host.configuration.stream),
+        let follower = ApplicationFollower(calendars: calendars, policies: policies, facts: FactWriter(stream: host.configuration.stream, clock: host.clock),
                                            clock: host.clock)
         _ = try await host.subscribe(to: "applications", consumer: "sla-clocks", topics: ["application.", "survey."]) { db, event in
             try follower.apply(db, event)

@@ -8,7 +8,7 @@ import Support
 public final class TestClock: Support.Clock {
     private let current: Mutexed<Date>
 
-    public init(start: Date = Date()) { current = Mutexed(start) }
+    public init(start: Date = SystemClock().now()) { current = Mutexed(start) }
 
     public func now() -> Date { current.get() }
 

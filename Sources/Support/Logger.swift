@@ -62,7 +62,8 @@ public struct Logger: Sendable {
     public func log(_ lineLevel: LogLevel, _ message: @autoclosure () -> String, _ fields: [String: JSONValue] = [:]) {
         guard lineLevel >= level else { return }
         var object = Self.redacted(metadata.merging(fields) { _, new in new })
-        object["ts"] = .string(Self.timestamp(Date()))
+        // Log lines carry the real time of writing, also under a test clock.
+        object["ts"] = .string(Self.timestamp(SystemClock().now()))
         object["level"] = .string(lineLevel.name)
         object["service"] = .string(service)
         if !instance.isEmpty { object["instance"] = .string(instance) }

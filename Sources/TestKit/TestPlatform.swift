@@ -64,7 +64,7 @@ public final class TestPlatform: Sendable {
     /// A signed access token.
     public func token(sub: String, role: Role, agency: String? = nil, region: String? = nil, verified: Bool? = nil,
                       lifetime: TimeInterval = 900) -> String {
-        TokenCodec.sign(AccessClaims(sub: sub, role: role, agency: agency, region: region, issuedAt: Date(), lifetime: lifetime,
+        TokenCodec.sign(AccessClaims(sub: sub, role: role, agency: agency, region: region, issuedAt: SystemClock().now(), lifetime: lifetime,
                                      verified: verified), with: signingKey)
     }
 

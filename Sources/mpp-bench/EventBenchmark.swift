@@ -13,7 +13,8 @@ func eventBenchmark(directory: String, count: Int) async throws -> [String] {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let data: JSONValue = ["tracking_number": "3273-261123-K7Q4M2", "from": "submitted", "to": "verified"]
-    let sample = CloudEvent(id: "bench-1", source: "mpp/bench", type: "application.status_changed", time: Date(),
+    let now = SystemClock().now()
+    let sample = CloudEvent(id: "bench-1", source: "mpp/bench", type: "application.status_changed", time: now,
                             traceID: "bench", subject: nil, data: data)
     let frames: [[UInt8]] = [Array("application.status_changed".utf8), Envelope.version, Array("bench".utf8), Array("1".utf8), try JSON.encode(sample)]
     let rawSeconds = rawPubSub(count: count, frames: frames)
@@ -45,7 +46,7 @@ func eventBenchmark(directory: String, count: Int) async throws -> [String] {
                 for first in stride(from: worker * batch, to: count, by: 8 * batch) {
                     try await publisherStore.write { db in
                         for _ in first..<min(first + batch, count) {
-                            try Outbox.append(db, stream: "bench", type: "application.status_changed", data: data, time: Date())
+                            try Outbox.append(db, stream: "bench", type: "application.status_changed", data: data, time: now)
                         }
                     }
                 }

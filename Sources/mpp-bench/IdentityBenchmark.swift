@@ -18,7 +18,7 @@ func identityBenchmark(directory: String, quick: Bool) async throws -> [String] 
 /// Verifications per second: raw Ed25519, the verifier without cache, the verifier with cache.
 private func verificationFigures(cached: Int, uncached: Int) -> [String] {
     let key = SigningKey.generate()
-    let now = Date()
+    let now = SystemClock().now()
     let tokens = (0..<1_000).map { index in
         TokenCodec.sign(AccessClaims(sub: "c\(index)", role: .citizen, issuedAt: now, lifetime: 900, verified: true, name: "Warga \(index)"), with: key)
     }

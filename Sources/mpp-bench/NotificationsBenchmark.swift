@@ -91,14 +91,15 @@ func notificationsBenchmark(directory: String, quick: Bool) async throws -> [Str
 
 /// `count` status changes into the applications outbox, spread over `citizens`.
 private func publishStatusChanges(_ host: ServiceHost, range: Range<Int>, citizens: Int, prefix: String = "c-") async throws {
+    let now = host.clock.now()
     for first in stride(from: range.lowerBound, to: range.upperBound, by: 1_000) {
         try await host.store.write { db in
             for index in first..<min(first + 1_000, range.upperBound) {
                 let event = ApplicationEvents.StatusChanged(
                     tracking_number: "\(prefix)MPP-\(index)", citizen: "\(prefix)\(index % citizens)", service: "ktp-el", service_version: 1,
                     region: "32.73", agency: "disdukcapil", from: "verified", to: "processing", action: "process", actor_role: "officer",
-                    actor: "officer-1", claimed_by: "officer-1", paused: false, terminal: false, note: nil, time: Timestamp.format(Date()))
-                try Outbox.append(db, stream: "applications", type: "application.status_changed", data: event, time: Date())
+                    actor: "officer-1", claimed_by: "officer-1", paused: false, terminal: false, note: nil, time: Timestamp.format(now))
+                try Outbox.append(db, stream: "applications", type: "application.status_changed", data: event, time: now)
             }
         }
     }

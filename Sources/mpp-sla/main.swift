@@ -12,7 +12,7 @@ await ServiceMain.run("mpp-sla") { environment in
         }
         return date
     }
-    let testClock = try environment.bool("MPP_SLA_TEST_CLOCK", default: false) ? TestClock(start: testStart ?? Date()) : nil
+    let testClock = try environment.bool("MPP_SLA_TEST_CLOCK", default: false) ? TestClock(start: testStart ?? SystemClock().now()) : nil
     let tick = try environment.int("MPP_SLA_TICK_MS", default: 500, range: 10...60_000)
     let host = try await ServiceHost(configuration: configuration, migrations: SLAService.migrations, publishesEvents: true,
                                      clock: testClock ?? SystemClock())

@@ -128,10 +128,10 @@ final class Platform: Sendable {
 
     /// A host of `service` in this platform (not started).
     static func host(_ service: String, folder: String, registry: String, migrations: [Migration],
-                     extra: [String: String] = [:]) async throws -> ServiceHost {
+                     clock: any Support.Clock = SystemClock(), extra: [String: String] = [:]) async throws -> ServiceHost {
         let environment = Environment(serviceEnvironment(folder + "/" + service, registry: registry, logLevel: "info", uniqueInstance: true, extra))
         return try await ServiceHost(configuration: try ServiceConfiguration.fromEnvironment(service: service, environment: environment),
-                                     migrations: migrations, publishesEvents: true, logSink: .memory())
+                                     migrations: migrations, publishesEvents: true, clock: clock, logSink: .memory())
     }
 
     /// A client stack that discovers services through this platform's registry.
@@ -162,10 +162,11 @@ struct RunningApplications: Sendable {
     let events: String
     let folder: String
 
-    static func start(_ platform: Platform, folder: String? = nil, settings: ApplicationsSettings = ApplicationsSettings()) async throws -> RunningApplications {
+    static func start(_ platform: Platform, folder: String? = nil, settings: ApplicationsSettings = ApplicationsSettings(),
+                      clock: any Support.Clock = SystemClock()) async throws -> RunningApplications {
         let folder = folder ?? temporaryFolder()
         let host = try await Platform.host(ApplicationsService.name, folder: folder, registry: platform.registryEndpoint,
-                                           migrations: ApplicationsSchema.migrations)
+                                           migrations: ApplicationsSchema.migrations, clock: clock)
         let service = try await ApplicationsService(host: host, settings: settings)
         let endpoints = try await host.start()
         // Ready once identity's keys have arrived.

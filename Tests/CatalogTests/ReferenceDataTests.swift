@@ -18,7 +18,7 @@ import Testing
 
     @Test func theShippedFilesParseAndAgree() throws {
         let reference = try ReferenceData.load()
-        #expect(reference.regions.count == 91_599 && reference.historical.count == 594 && reference.zones.count == 38)
+        #expect(reference.regions.count == 91_599 && reference.historical.count == 594)
         #expect(reference.sites.count == 53 && reference.services.services.count == 39 && reference.services.workflows.count == 2)
         #expect(reference.regions.allSatisfy { RegionCode($0.code)?.level == $0.level && RegionCode($0.code)?.parent?.value == $0.parent })
         #expect(reference.regions.contains { $0.name == "Lubuk Pakam I,II" })
@@ -26,7 +26,8 @@ import Testing
         let codes = Set(reference.regions.map(\.code))
         #expect(reference.historical.allSatisfy { !codes.contains($0.code) })
         #expect(reference.sites.allSatisfy { codes.contains($0.regency) })
-        #expect(Set(reference.zones.map(\.province)) == Set(reference.regions.filter { $0.level == .province }.map(\.code)))
+        // The one time-zone table (Domain) names exactly the provinces of regions.csv.
+        #expect(Set(IndonesianTimeZone.provinces.keys) == Set(reference.regions.filter { $0.level == .province }.map(\.code)))
     }
 
     @Test func phaseOneServicesAreCompletedFromTheDetails() throws {

@@ -131,7 +131,8 @@ import Testing
         try await platform.publish(platform.applications, "application.status_changed", [["tracking_number": "MPP-X"]])
         try await platform.publish(platform.applications, "application.status_changed", [Events.statusChanged("MPP-Y", citizen: "c-5")])
         #expect(try await eventually { try await service.count("SELECT COUNT(*) AS n FROM notifications WHERE reference = 'MPP-Y'") == 1 })
-        #expect(try await service.count("SELECT COUNT(*) AS n FROM skipped_events WHERE event_id = 'applications-1'") == 1)
+        #expect(try await service.count(
+            "SELECT COUNT(*) AS n FROM parked_events WHERE consumer = 'notifications' AND stream = 'applications' AND seq = 1") == 1)
         await service.stop()
         await platform.stop()
     }

@@ -44,7 +44,6 @@ struct RegionIndex: Sendable {
     /// Level → every code of that level, sorted (prefix ranges by binary search).
     private(set) var byLevel: [RegionLevel: [String]] = [:]
     private(set) var historical: [String: Historical] = [:]
-    private(set) var zones: [String: IndonesianTimeZone] = [:]
 
     /// Reads the seeded tables.
     static func load(_ db: Database) throws -> RegionIndex {
@@ -60,11 +59,6 @@ struct RegionIndex: Sendable {
         for row in try db.query("SELECT code, name, last_listed FROM districts_historical") {
             guard let code = row.string("code"), let name = row.string("name") else { continue }
             index.historical[code] = Historical(name: name, lastListed: row.int("last_listed") ?? 0)
-        }
-        for row in try db.query("SELECT province, zone FROM province_zones") {
-            if let province = row.string("province"), let zone = row.string("zone").flatMap(IndonesianTimeZone.init(rawValue:)) {
-                index.zones[province] = zone
-            }
         }
         return index
     }
@@ -94,7 +88,7 @@ struct RegionIndex: Sendable {
 
     private func region(_ code: RegionCode, name: String, level: RegionLevel, parent: String?, historical: Historical?) -> Region {
         let province = code.province.value
-        let zone = zones[province] ?? .wib
+        let zone = IndonesianTimeZone(province: province) ?? .wib
         return Region(code: code.value, name: name, level: level, parent: parent, province: province,
                       province_name: entries[province]?.name, regency: code.regency?.value,
                       timezone: zone.identifier, zone: zone, historical: historical != nil, last_listed: historical?.lastListed)

@@ -5,7 +5,7 @@ import Store
 import Support
 
 /// Loads the shipped reference data into an empty store, in ONE transaction: every region
-/// (91,600), the historical districts, province time zones, agencies with an office per MPP
+/// (91,600), the historical districts, agencies with an office per MPP
 /// kab/kota, the two workflows, the 39 phase-1 services (version 1) and the 53 MPP sites.
 /// Idempotent: a store that was seeded is left alone (nothing is read from the files then).
 ///
@@ -45,9 +45,6 @@ enum CatalogSeed {
                        [.text(district.code), .text(district.name), .integer(Int64(district.lastListed))])
         }
         report.historical_districts = reference.historical.count
-        for zone in reference.zones {
-            try db.run("INSERT INTO province_zones (province, zone) VALUES (?, ?)", [.text(zone.province), .text(zone.zone.rawValue)])
-        }
         let agencies = mergedAgencies(reference)
         for agency in agencies {
             try db.run("INSERT INTO agencies (id, name, short, name_en, kind, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 'seed')",
@@ -115,9 +112,8 @@ enum CatalogSeed {
     static func writeSites(_ reference: ReferenceData, agencies: [ReferenceData.AgencyRow], time: String, _ db: Database) throws -> Int {
         let names = Dictionary(uniqueKeysWithValues: reference.regions.lazy.filter { $0.level == .regency }.map { ($0.code, $0.name) })
         let counters = reference.details.site_counters.sorted { $0.key < $1.key }.map { SiteCounter(agency: $0.key, counters: $0.value) }
-        let zones = Dictionary(uniqueKeysWithValues: reference.zones.map { ($0.province, $0.zone) })
         for row in reference.sites {
-            let zone = zones[String(row.regency.prefix(2))] ?? .wib
+            let zone = IndonesianTimeZone(province: row.regency) ?? .wib
             let site = Site(id: "mpp-" + row.regency, region: row.regency, region_name: names[row.regency], name: row.name,
                             address: nil, phone: nil, inaugurated: row.inaugurated.isEmpty ? nil : row.inaugurated, status: .active,
                             hours: SiteHours.standard, counters: counters, timezone: zone.identifier, zone: zone, note: row.note,

@@ -18,11 +18,6 @@ struct ReferenceData: Sendable {
         var lastListed: Int
     }
 
-    struct ProvinceZone: Sendable {
-        var province: String
-        var zone: IndonesianTimeZone
-    }
-
     struct SiteRow: Sendable {
         var regency: String
         var name: String
@@ -80,7 +75,6 @@ struct ReferenceData: Sendable {
 
     var regions: [RegionRow]
     var historical: [HistoricalDistrict]
-    var zones: [ProvinceZone]
     var sites: [SiteRow]
     var services: Services
     var details: Details
@@ -133,12 +127,6 @@ struct ReferenceData: Sendable {
             }
             return HistoricalDistrict(code: code, name: clean(row["name"] ?? ""), lastListed: Int(row["last_listed"] ?? "") ?? 0)
         }
-        let zones = try csv("province_timezones.csv").map { row -> ProvinceZone in
-            guard let province = row["province_code"], let zone = row["zone"].flatMap(IndonesianTimeZone.init(rawValue:)) else {
-                throw CatalogError.reference("province_timezones.csv: bad row \(row.fields)")
-            }
-            return ProvinceZone(province: province, zone: zone)
-        }
         let sites = try csv("mpp_sites.csv").map { row -> SiteRow in
             guard let regency = row["regency_code"], RegionCode(regency)?.level == .regency else {
                 throw CatalogError.reference("mpp_sites.csv: bad row \(row.fields)")
@@ -146,7 +134,7 @@ struct ReferenceData: Sendable {
             return SiteRow(regency: regency, name: clean(row["site_name"] ?? ""), inaugurated: row["inaugurated"] ?? "",
                            note: row["source_note"] ?? "")
         }
-        return ReferenceData(regions: regions, historical: historical, zones: zones, sites: sites,
+        return ReferenceData(regions: regions, historical: historical, sites: sites,
                              services: try json(Services.self, "services_phase1.json"),
                              details: try json(Details.self, "services_details.json"))
     }

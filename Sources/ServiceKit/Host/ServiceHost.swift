@@ -26,8 +26,13 @@ public final class ServiceHost: Sendable {
     public let loop: IOLoop
     /// Token checks for handlers (`auth.require(context, [.officer])`).
     public let auth: Authenticator
+    /// Events this instance's consumers parked, counted for `sys.health` and `sys.metrics`.
+    public let parked: ParkedTally
     let server: RPCServer
     let zap: ZAPAuthenticator?
+    /// Every stream followed with `subscribe`, for `sys.events.retry`.
+    let followed = Mutexed<[FollowedStream]>([])
+    private let serviceWarnings = Mutexed<@Sendable () -> [String]>({ [] })
     private let hooks = Mutexed<[@Sendable () async -> Void]>([])
     private let endpoints = Mutexed<(rpc: String, events: String?)?>(nil)
     private let stopped = Mutexed(false)
@@ -81,6 +86,12 @@ public final class ServiceHost: Sendable {
         } else {
             publisher = nil
         }
+        parked = ParkedTally(metrics: metrics)
+        try await ParkedEvents.install(in: store)
+        try await parked.load(from: store)
+        let warnings = serviceWarnings, parked = parked, service = configuration.service
+        await server.setHealthWarnings { warnings.get()() + [parked.warning(service: service)].compactMap { $0 } }
+        registerParkedEvents()
     }
 
     /// Keeps `service` alive as long as the host (handlers may hold it weakly).
@@ -91,9 +102,10 @@ public final class ServiceHost: Sendable {
         hooks.update { $0.append(hook) }
     }
 
-    /// Sets the warnings `sys.health` reports (checked on every health request: keep it cheap).
+    /// Sets the service's warnings `sys.health` reports (checked on every health request: keep it
+    /// cheap), besides the host's own (parked events).
     public func setHealthWarnings(_ provider: @escaping @Sendable () -> [String]) async {
-        await server.setHealthWarnings(provider)
+        serviceWarnings.set(provider)
     }
 
     /// The bound rpc and events endpoints (after `start`).
@@ -141,12 +153,16 @@ public final class ServiceHost: Sendable {
     }
 
     /// Follows every instance of `service`'s event stream with a durable cursor in this
-    /// service's store; new instances are picked up as they register.
+    /// service's store; new instances are picked up as they register. An event whose data breaks
+    /// its contract (`apply` throws `DecodingError` or `EventContractViolation`) is parked and the
+    /// stream goes on; other errors are retried (see `EventSubscriber`).
     public func subscribe(to service: String, consumer: String, topics: [String],
                           apply: @escaping EventSubscriber.Apply) async throws -> EventSubscriber {
         let subscriber = EventSubscriber(loop: loop, consumer: consumer, store: store, client: rpc, topics: topics,
-                                         logger: logger.with(["consumer": .string(consumer)]), metrics: metrics, apply: apply)
+                                         logger: logger.with(["consumer": .string(consumer)]), metrics: metrics,
+                                         clock: clock, parked: parked, apply: apply)
         try await subscriber.start()
+        followed.update { $0.append(FollowedStream(service: service, subscriber: subscriber)) }
         let directory = directory, keys = keys, logger = logger
         let follower = Task {
             var followed: [String: EventSource] = [:]

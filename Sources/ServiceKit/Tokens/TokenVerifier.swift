@@ -1,5 +1,6 @@
 import Foundation
 import Sodium
+import Support
 
 /// Verifies access tokens locally with the known public keys (from `identity.keys`),
 /// caching successful verifications so a token is signature-checked once, not on
@@ -51,9 +52,10 @@ public final class TokenVerifier: Sendable {
     /// - Parameters:
     ///   - keys: the verification keys known at start; see ``setKeys(_:)``.
     ///   - cacheCapacity: most verified tokens remembered; 0 disables the cache.
-    ///   - now: the clock (injectable for tests).
+    ///   - now: the clock (injectable for tests). The wall clock by default, not a service's test clock:
+    ///     tokens are issued by identity with its own time, and expire in real time.
     public init(keys: [VerificationKey] = [], cacheCapacity: Int = 100_000,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { SystemClock().now() }) {
         self.protected = Protected(State(cache: VerifiedTokenCache(capacity: cacheCapacity)))
         self.now = now
         setKeys(keys)
