@@ -19,19 +19,52 @@ public final class IdempotencyCache: Sendable {
         var fingerprint: String
         var outcome: Outcome?
         var expiresAt: Date
+
+        /// Bytes held for this entry, roughly: what a caller chose (key, body hash) and the reply.
+        func bytes(slot: String) -> Int {
+            96 + slot.utf8.count + method.utf8.count + fingerprint.utf8.count
+                + (outcome.map { $0.body.count + $0.attachments.reduce(0) { $0 + $1.count } } ?? 0)
+        }
     }
 
-    private let memory = Mutex<[String: Remembered]>([:])
+    /// The remembered entries and the bytes they hold, always updated together.
+    private struct Memory: Sendable {
+        var entries: [String: Remembered] = [:]
+        var bytes = 0
+
+        var count: Int { entries.count }
+        subscript(slot: String) -> Remembered? {
+            get { entries[slot] }
+            set {
+                bytes -= entries[slot]?.bytes(slot: slot) ?? 0
+                entries[slot] = newValue
+                bytes += newValue?.bytes(slot: slot) ?? 0
+            }
+        }
+        mutating func removeValue(forKey slot: String) -> Remembered? {
+            defer { self[slot] = nil }
+            return entries[slot]
+        }
+        mutating func keep(where include: (Remembered) -> Bool) {
+            for (slot, entry) in entries where !include(entry) { self[slot] = nil }
+        }
+    }
+
+    private let memory = Mutex<Memory>(Memory())
     /// At most this many keys are remembered in memory (older results still answer from the store).
     private let memoryCapacity: Int
+    /// At most this many bytes of keys and replies are held in memory; over it the results that
+    /// expire soonest are forgotten first (durable ones still answer from the store).
+    private let memoryBytes: Int
     private let store: Store?
     private let window: TimeInterval
     private let clock: any Clock
 
     public init(store: Store?, window: TimeInterval = 24 * 3600, clock: any Clock = SystemClock(),
-                memoryCapacity: Int = 100_000) async throws {
+                memoryCapacity: Int = 100_000, memoryBytes: Int = 16 << 20) async throws {
         self.store = store
         self.memoryCapacity = memoryCapacity
+        self.memoryBytes = memoryBytes
         self.window = window
         self.clock = clock
         if let store {
@@ -56,7 +89,7 @@ public final class IdempotencyCache: Sendable {
             if let existing = table[slot], existing.expiresAt > now {
                 return Self.decide(existing.method, existing.fingerprint, existing.outcome, method, fingerprint)
             }
-            if table.count >= memoryCapacity { Self.evict(&table, now: now, keep: memoryCapacity / 2) }
+            if table.count >= memoryCapacity { Self.evict(&table, now: now, keep: memoryCapacity / 2, bytes: memoryBytes / 2) }
             table[slot] = Remembered(method: method, fingerprint: fingerprint, outcome: nil, expiresAt: now + window)
             return nil
         }
@@ -81,16 +114,21 @@ public final class IdempotencyCache: Sendable {
     }
 
     /// Records the outcome of a request that `begin` let proceed. Transient failures are not
-    /// remembered, so a retry can try again. Throws when the durable record could not be written.
+    /// remembered, so a retry can try again, nor are refusals of the request itself (it did
+    /// nothing, and a retry gets the same answer): a hostile sender cannot fill memory or the
+    /// store with them. Throws when the durable record could not be written.
     public func finish(caller: String, key: String, outcome: Outcome, durable: Bool) async throws {
         let slot = caller + "\u{1F}" + key
-        if let error = outcome.error, Self.transient.contains(error.code) {
+        if let error = outcome.error, Self.transient.contains(error.code) || Self.refusals.contains(error.code) {
             memory.withLock { _ = $0.removeValue(forKey: slot) }
             return
         }
+        let memoryBytes = memoryBytes, memoryCapacity = memoryCapacity, now = clock.now()
         let entry = memory.withLock { table -> Remembered? in
             table[slot]?.outcome = outcome
-            return table[slot]
+            let entry = table[slot]
+            if table.bytes > memoryBytes { Self.evict(&table, now: now, keep: memoryCapacity / 2, bytes: memoryBytes / 2) }
+            return entry
         }
         guard durable, let store, let entry else { return }
         let attachments = (try? JSON.encode(outcome.attachments.map { Data($0).base64EncodedString() })) ?? []
@@ -102,25 +140,34 @@ public final class IdempotencyCache: Sendable {
         }
     }
 
+    /// Entries and bytes held in memory now (for `sys.metrics` and tests).
+    public var memoryStatistics: (entries: Int, bytes: Int) { memory.withLock { ($0.count, $0.bytes) } }
+
     /// Forgets expired results (memory and store).
     public func purgeExpired() async {
         let now = clock.now()
-        memory.withLock { table in table = table.filter { $0.value.expiresAt > now || $0.value.outcome == nil } }
+        memory.withLock { table in table.keep { $0.expiresAt > now || $0.outcome == nil } }
         _ = try? await store?.write { db in
             try db.run("DELETE FROM bus_idempotency WHERE expires_at <= ?", [.real(now.timeIntervalSince1970)])
         }
     }
 
-    /// Makes room: drops expired entries, then the finished ones that expire soonest. Requests
-    /// still in flight are kept (their duplicates must keep getting `aborted`).
-    private static func evict(_ table: inout [String: Remembered], now: Date, keep: Int) {
-        table = table.filter { $0.value.expiresAt > now || $0.value.outcome == nil }
-        guard table.count > keep else { return }
-        let finished = table.filter { $0.value.outcome != nil }.sorted { $0.value.expiresAt < $1.value.expiresAt }
-        for (slot, _) in finished.prefix(table.count - keep) { table.removeValue(forKey: slot) }
+    /// Makes room: drops expired entries, then the finished ones that expire soonest until at most
+    /// `keep` entries and `bytes` bytes are left. Requests still in flight are kept (their
+    /// duplicates must keep getting `aborted`).
+    private static func evict(_ table: inout Memory, now: Date, keep: Int, bytes: Int) {
+        table.keep { $0.expiresAt > now || $0.outcome == nil }
+        guard table.count > keep || table.bytes > bytes else { return }
+        let finished = table.entries.filter { $0.value.outcome != nil }.sorted { $0.value.expiresAt < $1.value.expiresAt }
+        for (slot, _) in finished {
+            guard table.count > keep || table.bytes > bytes else { break }
+            _ = table.removeValue(forKey: slot)
+        }
     }
 
     static let transient: Set<ErrorCode> = [.unavailable, .deadlineExceeded, .internal, .aborted, .resourceExhausted]
+    /// Answers about the request itself: nothing was done.
+    static let refusals: Set<ErrorCode> = [.invalidArgument, .unauthenticated, .permissionDenied, .unimplemented]
 
     private static func decide(_ method: String, _ fingerprint: String, _ outcome: Outcome?,
                                _ newMethod: String, _ newFingerprint: String) -> Decision {

@@ -22,7 +22,8 @@ public struct RequestContext: Sendable {
     /// Whether the caller's `deadline_ms` has already passed.
     public var isPastDeadline: Bool {
         guard let budget = metadata.deadlineMilliseconds else { return false }
-        return Monotonic.nanoseconds() > receivedAt + UInt64(max(0, budget)) * 1_000_000
+        // Any budget from outside is clamped before arithmetic: a day is more than any caller waits.
+        return Monotonic.nanoseconds() > receivedAt + UInt64(min(max(0, budget), 86_400_000)) * 1_000_000
     }
 }
 

@@ -22,7 +22,14 @@ public struct LeaseTable: Sendable {
         case heldByAnother
         /// The endpoint is served by another owner's live instance.
         case endpointTaken(String)
+        /// The table, or the caller's share of it, is full (`capacity`, `perOwnerCapacity`).
+        case full
     }
+
+    /// Most live instances the registry holds, and most one owner may hold (anonymous
+    /// registrations count as one owner): hostile registrations cannot grow it without bound.
+    public static let capacity = 10_000
+    public static let perOwnerCapacity = 1_000
 
     struct Lease: Sendable {
         var record: RegistryAPI.Instance
@@ -59,6 +66,8 @@ public struct LeaseTable: Sendable {
             }
         }
         guard var existing else {
+            guard leases.count < Self.capacity,
+                  leases.values.lazy.filter({ $0.owner == owner }).count < Self.perOwnerCapacity else { throw .full }
             leases[request.instance] = Lease(record: record, ttl: ttl, lastSeen: now, owner: owner)
             return [.up(record)]
         }

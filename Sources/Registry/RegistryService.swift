@@ -106,6 +106,9 @@ public final class RegistryService: Sendable {
                                    ["instance": .string(instance), "caller": .string(context.caller ?? "anonymous")])
             return RPCError(.permissionDenied, "instance \(instance) milik pemanggil lain (held by another caller)",
                             details: ["fields": .object(["instance": .string("milik pemanggil lain (held by another caller)")])])
+        case .full:
+            context.logger.warning("registration refused: registry full", ["instance": .string(instance), "caller": .string(context.caller ?? "anonymous")])
+            return RPCError(.resourceExhausted, "registry penuh (registry full: \(LeaseTable.capacity) instances, \(LeaseTable.perOwnerCapacity) per caller)")
         case .endpointTaken(let endpoint):
             context.logger.warning("registration refused: endpoint served by another caller",
                                    ["instance": .string(instance), "endpoint": .string(endpoint), "caller": .string(context.caller ?? "anonymous")])

@@ -52,6 +52,21 @@ import Testing
                                owner: "key:identity", now: 2, since: "t2")
     }
 
+    /// Issue 14, finding 2: hostile registrations cannot grow the table without bound.
+    @Test func oneOwnerHoldsAtMostItsShare() throws {
+        var table = LeaseTable()
+        for index in 0..<LeaseTable.perOwnerCapacity {
+            _ = try table.register(LeaseTableTests.request("x-\(index)", rpc: "tcp://127.0.0.1:\(index)", events: nil), owner: nil, now: 0, since: "t")
+        }
+        #expect(throws: LeaseTable.Refusal.full) {
+            try table.register(LeaseTableTests.request("x-more", rpc: "tcp://127.0.0.1:1", events: nil), owner: nil, now: 0, since: "t")
+        }
+        _ = try table.register(LeaseTableTests.request("catalog-1"), owner: "key:catalog", now: 0, since: "t")
+        #expect(table.count == LeaseTable.perOwnerCapacity + 1, "another owner still registers")
+        // A renewal of an existing instance is never refused for being full.
+        _ = try table.register(LeaseTableTests.request("x-0", rpc: "tcp://127.0.0.1:0", events: nil), owner: nil, now: 1, since: "t")
+    }
+
     @Test func unknownInstancesAreReportedAsSuch() {
         var table = LeaseTable()
         #expect(throws: LeaseTable.Refusal.unknown) { try table.heartbeat(instance: "ghost", owner: "key:x", now: 0) }
