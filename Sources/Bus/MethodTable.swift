@@ -101,10 +101,9 @@ public final class MethodTable: Sendable {
         let bytes = bytes.isEmpty ? Envelope.emptyObject : bytes
         do {
             return try JSON.decode(Body.self, from: bytes)
+        } catch let failure as JSONParser.Failure {
+            throw RPCError.notJSON(failure)
         } catch let error as DecodingError {
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
-                throw RPCError.invalid(["body": "bukan JSON yang sah (not valid JSON)"])
-            }
             throw RPCError(decoding: error)
         }
     }
