@@ -35,6 +35,16 @@ public final class Authenticator: Sendable {
         return claims
     }
 
+    /// The bus's `RoleCheck` (`MethodTable.on(…, roles:)`): the caller's token is valid and its
+    /// role one of `names`; else `unauthenticated` or `permission_denied`, before the body is read.
+    public func admit(_ context: RequestContext, roleNames names: Set<String>) throws {
+        let claims = try claims(context)
+        guard names.contains(claims.role.rawValue) else {
+            throw RPCError(.permissionDenied, "peran \(claims.role.rawValue) tidak diizinkan untuk \(context.method) (role not allowed)",
+                           details: ["allowed_roles": .array(names.sorted().map { .string($0) })])
+        }
+    }
+
     /// Who is calling, for idempotency: the token's subject when it verifies, else the CURVE key name.
     public func callerIdentity(_ context: RequestContext) -> String {
         if let token = context.token, let claims = try? verifier.verify(token) { return "sub:" + claims.sub }
