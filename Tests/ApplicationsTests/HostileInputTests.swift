@@ -22,6 +22,13 @@ import Testing
                 #expect(error.fields["form.\(field)"]?.contains("not an option") == true, "\(body): \(error)")
             }
         }
+        let officer = try await story.staff(.officer, agency: "disdukcapil")
+        for (method, person) in [("applications.mine", citizen), ("applications.vault.list", citizen), ("applications.queue", officer)] {
+            for body in [#"{"page": 9223372036854775807}"#, #"{"page": 4611686018427387904, "page_size": 200}"#, #"{"page_size": 1e19}"#] {
+                let error = try #require(try await story.sendRaw(method, body, as: person, key: nil).error, "\(method) \(body)")
+                #expect(error.code == .invalidArgument && error.fields.values.allSatisfy { $0.contains("out of range") }, "\(method) \(body): \(error)")
+            }
+        }
         let health = try await story.send("sys.health", Empty(), as: nil, key: nil)
         #expect(health.error == nil)
         #expect(try JSON.decode(JSONValue.self, from: health.body)["instance"]?.stringValue == started, "no restart")
