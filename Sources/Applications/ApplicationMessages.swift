@@ -1,3 +1,4 @@
+import Bus
 import Support
 
 // Request and reply bodies of the applications service (docs/protocol.md §applications).
@@ -105,10 +106,13 @@ public struct ApplicationSummary: Codable, Sendable, Equatable {
     public var updated_at: String
 }
 
-/// A page of summaries; `next_offset` is set when there are more.
+/// A page of summaries (docs/protocol.md, "Lists").
 public struct ApplicationPage: Codable, Sendable, Equatable {
     public var items: [ApplicationSummary]
-    public var next_offset: Int?
+    public var page: Int
+    public var page_size: Int
+    /// Matching applications over all pages.
+    public var total: Int
 }
 
 /// `applications.track` reply: public, so nothing about the person.
@@ -165,34 +169,34 @@ public struct ClaimRequest: Codable, Sendable {
 }
 
 /// `applications.mine`.
-public struct MineRequest: Codable, Sendable {
+public struct MineRequest: Codable, Sendable, PagedRequest {
     public var status: String?
-    public var limit: Int?
-    public var offset: Int?
-    public init(status: String? = nil, limit: Int? = nil, offset: Int? = nil) {
+    public var page: Int?
+    public var page_size: Int?
+    public init(status: String? = nil, page: Int? = nil, page_size: Int? = nil) {
         self.status = status
-        self.limit = limit
-        self.offset = offset
+        self.page = page
+        self.page_size = page_size
     }
 }
 
 /// `applications.queue`: open applications of the officer's agency in their kab/kota, most
 /// urgent SLA first.
-public struct QueueRequest: Codable, Sendable {
+public struct QueueRequest: Codable, Sendable, PagedRequest {
     public var status: String?
     public var service: String?
     public var claimed_by_me: Bool?
     public var unclaimed: Bool?
-    public var limit: Int?
-    public var offset: Int?
+    public var page: Int?
+    public var page_size: Int?
     public init(status: String? = nil, service: String? = nil, claimed_by_me: Bool? = nil, unclaimed: Bool? = nil,
-                limit: Int? = nil, offset: Int? = nil) {
+                page: Int? = nil, page_size: Int? = nil) {
         self.status = status
         self.service = service
         self.claimed_by_me = claimed_by_me
         self.unclaimed = unclaimed
-        self.limit = limit
-        self.offset = offset
+        self.page = page
+        self.page_size = page_size
     }
 }
 
@@ -226,8 +230,21 @@ public struct VaultDocument: Codable, Sendable, Equatable {
     public var used_in: [String]
 }
 
+/// `applications.vault.list`: a page of the citizen's vault, oldest first.
+public struct ListVault: Codable, Sendable, PagedRequest {
+    public var page: Int?
+    public var page_size: Int?
+    public init(page: Int? = nil, page_size: Int? = nil) {
+        self.page = page
+        self.page_size = page_size
+    }
+}
+
 public struct VaultList: Codable, Sendable, Equatable {
     public var documents: [VaultDocument]
+    public var page: Int
+    public var page_size: Int
+    public var total: Int
 }
 
 /// `applications.documents.get`: one document of an application (bytes in the reply's first attachment).

@@ -1,3 +1,4 @@
+import Bus
 import Support
 
 /// The applications service's own settings (services/applications/README.md).
@@ -7,7 +8,8 @@ public struct ApplicationsSettings: Sendable {
     /// `MPP_CATALOG_CACHE_SECONDS`: how long the current version of a service and its
     /// availability per kab/kota are trusted without asking the catalog again.
     public var catalogCacheSeconds: Int
-    /// `MPP_PAGE_LIMIT`: the largest page of `applications.mine` / `applications.queue`.
+    /// `MPP_PAGE_LIMIT`: the largest `page_size` of `applications.mine`, `.queue` and `.vault.list`
+    /// (at most `Paging.maxPageSize`).
     public var pageLimit: Int
 
     public init(maxDocumentBytes: Int = 5 << 20, catalogCacheSeconds: Int = 60, pageLimit: Int = 200) {
@@ -22,7 +24,7 @@ public struct ApplicationsSettings: Sendable {
         let variables: [(name: String, fallback: Int, range: ClosedRange<Int>)] = [
             ("MPP_MAX_DOCUMENT_BYTES", defaults.maxDocumentBytes, 1024...(200 << 20)),
             ("MPP_CATALOG_CACHE_SECONDS", defaults.catalogCacheSeconds, 0...86_400),
-            ("MPP_PAGE_LIMIT", defaults.pageLimit, 1...10_000),
+            ("MPP_PAGE_LIMIT", defaults.pageLimit, 1...Paging.maxPageSize),
         ]
         var problems: [ConfigurationError] = []
         let values = variables.map { variable -> Int in
@@ -37,4 +39,7 @@ public struct ApplicationsSettings: Sendable {
         }
         return ApplicationsSettings(maxDocumentBytes: values[0], catalogCacheSeconds: values[1], pageLimit: values[2])
     }
+
+    /// Page sizes of the list methods: 50 unless asked, at most `pageLimit`.
+    public var pages: Paging.Sizes { Paging.Sizes(standard: min(50, pageLimit), maximum: pageLimit) }
 }

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Sodium
 import Store
+import Support
 
 /// A document ready to be attached to an application: a new upload (stored in the vault in the
 /// same transaction as the application) or one already in the citizen's vault.
@@ -59,6 +60,7 @@ struct DocumentPlan {
 
     private func prepare(_ input: DocumentInput, _ requirement: Requirement, attachments: [[UInt8]],
                          vault: [String: StoredDocument]) -> Result<PreparedDocument, DocumentCheck.Refusal> {
+        if let name = input.name, let problem = TextCheck.problem(name, maxLength: 255) { return .failure(.init("name: " + problem)) }
         switch (input.attachment, input.vault_id) {
         case (let index?, nil):
             guard attachments.indices.contains(index) else {

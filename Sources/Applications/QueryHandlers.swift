@@ -10,7 +10,7 @@ import Support
 extension ApplicationsService {
     func registerQueries() {
         let methods = host.methods
-        methods.on("applications.get") { [self] (request: TrackingRef, context: RequestContext) in
+        methods.on("applications.get", roles: Role.signedIn) { [self] (request: TrackingRef, context: RequestContext) in
             let claims = try host.auth.claims(context)
             return try await host.store.read { [self] db in
                 let (record, definition) = try readable(db, request.tracking_number, claims)
@@ -29,19 +29,18 @@ extension ApplicationsService {
                                  submitted_on: FilingDate.local(record.submittedAt, region: record.region), last_update: record.updatedAt)
             }
         }
-        methods.on("applications.mine") { [self] (request: MineRequest, context: RequestContext) in
-            let claims = try host.auth.require(context, [.citizen])
-            let (limit, offset) = try page(request.limit, request.offset)
-            var sql = "SELECT * FROM applications WHERE citizen = ?"
+        methods.on("applications.mine", roles: [.citizen]) { [self] (request: MineRequest, context: RequestContext) in
+            let claims = try host.auth.claims(context)
+            let paging = try request.paging(settings.pages)
+            var condition = "citizen = ?"
             var parameters: [SQLValue] = [.text(claims.sub)]
-            if let status = request.status { sql += " AND state = ?"; parameters.append(.text(status)) }
-            sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
-            return try await summaries(sql, parameters, limit: limit, offset: offset)
+            if let status = request.status { condition += " AND state = ?"; parameters.append(.text(status)) }
+            return try await summaries(from: "applications", where: condition, parameters, order: "id DESC", paging)
         }
-        methods.on("applications.queue") { [self] (request: QueueRequest, context: RequestContext) in
+        methods.on("applications.queue", roles: Self.queueRoles) { [self] (request: QueueRequest, context: RequestContext) in
             try await queue(request, context)
         }
-        methods.on("applications.documents.get") { [self] (request: DocumentRequest, context: RequestContext) in
+        methods.on("applications.documents.get", roles: Role.signedIn) { [self] (request: DocumentRequest, context: RequestContext) in
             let claims = try host.auth.claims(context)
             return try await host.store.read { [self] db in
                 let (record, _) = try readable(db, request.tracking_number, claims)
@@ -52,11 +51,13 @@ extension ApplicationsService {
                 return Attached(reference, attachments: [content.bytes])
             }
         }
-        methods.on("applications.vault.list") { [self] (_: Empty, context: RequestContext) in
-            let claims = try host.auth.require(context, [.citizen])
-            return VaultList(documents: try await host.store.read { db in try Vault.list(db, citizen: claims.sub) })
+        methods.on("applications.vault.list", roles: [.citizen]) { [self] (request: ListVault, context: RequestContext) in
+            let claims = try host.auth.claims(context)
+            let paging = try request.paging(settings.pages)
+            let documents = try await host.store.read { db in try Vault.list(db, citizen: claims.sub) }
+            return VaultList(documents: Array(paging.slice(documents)), page: paging.page, page_size: paging.size, total: documents.count)
         }
-        methods.on("applications.audit.verify") { [self] (request: AuditRequest, context: RequestContext) in
+        methods.on("applications.audit.verify", roles: Role.signedIn) { [self] (request: AuditRequest, context: RequestContext) in
             try await audit(request, context)
         }
     }
@@ -64,52 +65,49 @@ extension ApplicationsService {
     /// Open applications of the officer's agency in their kab/kota, most urgent SLA first
     /// (no deadline yet or paused: last). An MPP admin sees every agency of the kab/kota.
     func queue(_ request: QueueRequest, _ context: RequestContext) async throws -> ApplicationPage {
-        let claims = try host.auth.require(context, [.officer, .supervisor, .mppAdmin])
-        let (limit, offset) = try page(request.limit, request.offset)
+        let claims = try host.auth.claims(context)
+        let paging = try request.paging(settings.pages)
         guard let region = claims.region, !region.isEmpty else {
             throw RPCError(.permissionDenied, "token tanpa wilayah tidak punya antrean (no region in token)")
         }
-        var sql: String
+        var source: String
+        var condition: String
         var parameters: [SQLValue]
         if claims.role == .mppAdmin {
-            sql = "SELECT a.* FROM applications a WHERE (a.region = ? OR a.region LIKE ?)"
+            source = "applications a"
+            condition = "(a.region = ? OR a.region LIKE ?)"
             parameters = [.text(region), .text(region + ".%")]
         } else {
             guard let agency = claims.agency else { throw RPCError(.permissionDenied, "token petugas tanpa instansi (no agency in token)") }
-            sql = """
-                SELECT a.* FROM application_agencies g JOIN applications a ON a.id = g.application_id
-                WHERE g.agency = ? AND (g.region = ? OR g.region LIKE ?)
-                """
+            source = "application_agencies g JOIN applications a ON a.id = g.application_id"
+            condition = "g.agency = ? AND (g.region = ? OR g.region LIKE ?)"
             parameters = [.text(agency), .text(region), .text(region + ".%")]
         }
         if let status = request.status {
-            sql += " AND a.state = ?"
+            condition += " AND a.state = ?"
             parameters.append(.text(status))
         } else {
-            sql += " AND a.terminal = 0"
+            condition += " AND a.terminal = 0"
         }
-        if let service = request.service { sql += " AND a.service = ?"; parameters.append(.text(service)) }
-        if request.claimed_by_me == true { sql += " AND a.claimed_by = ?"; parameters.append(.text(claims.sub)) }
-        if request.unclaimed == true { sql += " AND a.claimed_by IS NULL" }
-        sql += " ORDER BY a.due_at IS NULL, a.due_at, a.id LIMIT ? OFFSET ?"
-        return try await summaries(sql, parameters, limit: limit, offset: offset)
+        if let service = request.service { condition += " AND a.service = ?"; parameters.append(.text(service)) }
+        if request.claimed_by_me == true { condition += " AND a.claimed_by = ?"; parameters.append(.text(claims.sub)) }
+        if request.unclaimed == true { condition += " AND a.claimed_by IS NULL" }
+        return try await summaries(from: source, where: condition, parameters, order: "a.due_at IS NULL, a.due_at, a.id", paging,
+                                   columns: "a.*")
     }
 
-    private func page(_ limit: Int?, _ offset: Int?) throws -> (Int, Int) {
-        let limit = limit ?? 50, offset = offset ?? 0
-        var problems: [String: String] = [:]
-        if !(1...settings.pageLimit).contains(limit) { problems["limit"] = "harus 1–\(settings.pageLimit)" }
-        if offset < 0 { problems["offset"] = "harus ≥ 0" }
-        guard problems.isEmpty else { throw RPCError.invalid(problems) }
-        return (limit, offset)
-    }
+    /// Who has a queue: counter staff and the MPP's admin.
+    static let queueRoles: Set<Role> = [.officer, .supervisor, .mppAdmin]
 
-    /// Runs a page query (its last two parameters are added here: limit + 1, offset).
-    private func summaries(_ sql: String, _ parameters: [SQLValue], limit: Int, offset: Int) async throws -> ApplicationPage {
+    /// One page of applications matching `condition`, and how many match in all.
+    private func summaries(from source: String, where condition: String, _ parameters: [SQLValue], order: String, _ paging: Paging,
+                           columns: String = "*") async throws -> ApplicationPage {
         try await host.store.read { [self] db in
-            let rows = try db.query(sql, parameters + [SQLValue(limit + 1), SQLValue(offset)]).map(ApplicationRecord.init)
-            let items = try rows.prefix(limit).map { record in record.summary(serviceName: try definition(db, record).name) }
-            return ApplicationPage(items: items, next_offset: rows.count > limit ? offset + limit : nil)
+            let total = try db.queryOne("SELECT COUNT(*) AS n FROM \(source) WHERE \(condition)", parameters)?.int("n") ?? 0
+            let rows = try db.query("SELECT \(columns) FROM \(source) WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?",
+                                    parameters + paging.sqlLimitOffset).map(ApplicationRecord.init)
+            let items = try rows.map { record in record.summary(serviceName: try definition(db, record).name) }
+            return ApplicationPage(items: items, page: paging.page, page_size: paging.size, total: total)
         }
     }
 

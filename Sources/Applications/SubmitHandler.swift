@@ -12,13 +12,13 @@ import Support
 /// UNIQUE column per citizen, so a retry after a lost reply finds the same application.
 extension ApplicationsService {
     func registerSubmit() {
-        host.methods.on("applications.submit", .commandHandlingRetries) { [self] (request: SubmitApplication, context: RequestContext) in
+        host.methods.on("applications.submit", .commandHandlingRetries, roles: [.citizen]) { [self] (request: SubmitApplication, context: RequestContext) in
             try await submit(request, context)
         }
     }
 
     func submit(_ request: SubmitApplication, _ context: RequestContext) async throws -> ApplicationView {
-        let claims = try host.auth.require(context, [.citizen])
+        let claims = try host.auth.claims(context)
         let key = try Self.requestKey(context)
         let actor = Actor(claims)
         let facts: SubmissionFacts, prefilled: [String]
@@ -99,7 +99,7 @@ extension ApplicationsService {
 
     /// The current definition of a service the citizen may apply for in `region`, and its site there.
     private func offered(_ service: String, region: String, claims: AccessClaims) async throws -> (ServiceDefinition, String?) {
-        guard !service.isEmpty else { throw RPCError.invalid(["service": "wajib diisi (required)"]) }
+        if let problem = TextCheck.nameProblem(service, maxLength: 64) { throw RPCError.invalid(["service": problem]) }
         let definition = try await catalog.definition(service)
         guard definition.active else {
             throw RPCError(.failedPrecondition, "layanan \(service) sudah tidak dilayani (retired)")

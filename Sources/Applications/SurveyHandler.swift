@@ -14,17 +14,17 @@ extension ApplicationsService {
     static let maxCommentLength = 2_000
 
     func registerSurvey() {
-        host.methods.on("applications.survey.submit", .command) { [self] (request: SurveyRequest, context: RequestContext) in
+        host.methods.on("applications.survey.submit", .command, roles: [.citizen]) { [self] (request: SurveyRequest, context: RequestContext) in
             try await survey(request, context)
         }
     }
 
     func survey(_ request: SurveyRequest, _ context: RequestContext) async throws -> SurveyReceipt {
-        let claims = try host.auth.require(context, [.citizen])
+        let claims = try host.auth.claims(context)
         let key = try Self.requestKey(context)
         var problems = SKM.problems(request.scores)
-        if let comment = request.comment, comment.count > Self.maxCommentLength {
-            problems["comment"] = "maksimal \(Self.maxCommentLength) karakter (too long)"
+        if let comment = request.comment, let problem = TextCheck.problem(comment, maxLength: Self.maxCommentLength, multiline: true) {
+            problems["comment"] = problem
         }
         guard problems.isEmpty else { throw RPCError.invalid(problems) }
         let time = host.clock.now()

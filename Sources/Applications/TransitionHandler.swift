@@ -14,13 +14,13 @@ import Support
 /// history) returns the application without acting again.
 extension ApplicationsService {
     func registerTransitions() {
-        host.methods.on("applications.transition", .command) { [self] (request: TransitionRequest, context: RequestContext) in
+        host.methods.on("applications.transition", .command, roles: Role.signedIn) { [self] (request: TransitionRequest, context: RequestContext) in
             try await transition(request, context)
         }
-        host.methods.on("applications.claim", .command) { [self] (request: ClaimRequest, context: RequestContext) in
+        host.methods.on("applications.claim", .command, roles: Self.claimRoles) { [self] (request: ClaimRequest, context: RequestContext) in
             try await claim(request, context, release: false)
         }
-        host.methods.on("applications.unclaim", .command) { [self] (request: ClaimRequest, context: RequestContext) in
+        host.methods.on("applications.unclaim", .command, roles: Self.claimRoles) { [self] (request: ClaimRequest, context: RequestContext) in
             try await claim(request, context, release: true)
         }
     }
@@ -56,8 +56,9 @@ extension ApplicationsService {
     static func checkLengths(_ request: TransitionRequest) throws {
         var problems: [String: String] = [:]
         if request.action.isEmpty { problems["action"] = "wajib diisi (required)" }
-        if let note = request.note, note.count > maxNote { problems["note"] = "maksimal \(maxNote) karakter (too long)" }
-        if let output = request.output, output.count > maxOutput { problems["output"] = "maksimal \(maxOutput) karakter (too long)" }
+        if let problem = TextCheck.nameProblem(request.action, maxLength: 64), !request.action.isEmpty { problems["action"] = problem }
+        if let note = request.note, let problem = TextCheck.problem(note, maxLength: maxNote, multiline: true) { problems["note"] = problem }
+        if let output = request.output, let problem = TextCheck.problem(output, maxLength: maxOutput) { problems["output"] = problem }
         guard problems.isEmpty else { throw RPCError.invalid(problems) }
     }
 
@@ -110,8 +111,11 @@ extension ApplicationsService {
         return updated
     }
 
+    /// Who may claim an application for themselves.
+    static let claimRoles: Set<Role> = [.officer, .supervisor]
+
     func claim(_ request: ClaimRequest, _ context: RequestContext, release: Bool) async throws -> ApplicationView {
-        let claims = try host.auth.require(context, [.officer, .supervisor])
+        let claims = try host.auth.claims(context)
         let actor = Actor(claims)
         let (snapshot, definition) = try await host.store.read { [self] db in try readable(db, request.tracking_number, claims) }
         let time = Timestamp.format(host.clock.now())

@@ -1,8 +1,9 @@
 import Foundation
 import Support
 
-/// Serves a request: answers inline methods on the I/O loop, runs the others in a task; deadline
-/// check, idempotency, errors to error objects, metrics and logs.
+/// Serves a request: answers inline methods on the I/O loop, runs the others in a task; the
+/// caller's role (before the body is read), deadline check, idempotency, errors to error objects,
+/// metrics and logs.
 struct Dispatcher: Sendable {
     let methods: MethodTable
     let idempotency: IdempotencyCache?
@@ -31,7 +32,12 @@ struct Dispatcher: Sendable {
             if context.isPastDeadline {
                 outcome = Self.pastDeadline
             } else {
-                do { outcome = try handler(context, request.body) } catch { outcome = Self.outcome(of: error, context) }
+                do {
+                    try methods.admit(entry, context)
+                    outcome = try handler(context, request.body)
+                } catch {
+                    outcome = Self.outcome(of: error, context)
+                }
             }
             return .answered(recorded(outcome, request, context))
         }
@@ -42,6 +48,13 @@ struct Dispatcher: Sendable {
     /// I/O loop until its handler awaits something else.
     nonisolated(nonsending) func dispatch(_ request: IncomingRequest, _ entry: MethodTable.Entry) async -> Outcome {
         let context = context(for: request)
+        // The caller's role first: someone who may not call the method gets no idempotency record
+        // and no word about its body.
+        do {
+            try methods.admit(entry, context)
+        } catch {
+            return recorded(Self.outcome(of: error, context), request, context)
+        }
         let outcome: Outcome
         // A handler that keeps its own retries (`handlesRetries`) answers them from its store; the
         // bus neither claims nor remembers the key (a refused reuse must not take the key over).

@@ -33,6 +33,11 @@ public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvert
         RPCError(.invalidArgument, message, details: ["fields": .object(fields.mapValues { .string($0) })])
     }
 
+    /// `invalid_argument` on `body` for bytes that are not strict JSON, saying where and why.
+    public static func notJSON(_ failure: JSONParser.Failure) -> RPCError {
+        .invalid(["body": "bukan JSON yang sah (not valid JSON): \(failure.reason) at byte \(failure.offset)"])
+    }
+
     /// The offending fields of an `invalid_argument` error.
     public var fields: [String: String] {
         details?["fields"]?.objectValue?.compactMapValues { $0.stringValue } ?? [:]

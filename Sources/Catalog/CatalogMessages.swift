@@ -1,3 +1,4 @@
+import Bus
 import Domain
 
 /// Request and reply bodies of the catalog's methods (docs: services/catalog/README.md).
@@ -15,7 +16,7 @@ public enum CatalogAPI {
         }
     }
 
-    public struct ListRegions: Codable, Sendable {
+    public struct ListRegions: Codable, Sendable, PagedRequest {
         /// Children of this region; provinces when absent.
         public var parent: String?
         /// With `parent`: every region of this level inside it (e.g. all districts of a province).
@@ -114,9 +115,23 @@ public enum CatalogAPI {
         }
     }
 
+    public struct ListVersions: Codable, Sendable, PagedRequest {
+        public var id: String
+        public var page: Int?
+        public var page_size: Int?
+        public init(id: String, page: Int? = nil, page_size: Int? = nil) {
+            self.id = id
+            self.page = page
+            self.page_size = page_size
+        }
+    }
+
     public struct ServiceVersions: Codable, Sendable {
         public var id: String
         public var versions: [ServiceVersionInfo]
+        public var page: Int
+        public var page_size: Int
+        public var total: Int
     }
 
     // MARK: workflows
@@ -130,8 +145,20 @@ public enum CatalogAPI {
         }
     }
 
+    public struct ListWorkflows: Codable, Sendable, PagedRequest {
+        public var page: Int?
+        public var page_size: Int?
+        public init(page: Int? = nil, page_size: Int? = nil) {
+            self.page = page
+            self.page_size = page_size
+        }
+    }
+
     public struct Workflows: Codable, Sendable {
         public var workflows: [WorkflowDefinition]
+        public var page: Int
+        public var page_size: Int
+        public var total: Int
     }
 
     public struct UpsertWorkflow: Codable, Sendable {
@@ -177,17 +204,24 @@ public enum CatalogAPI {
 
     // MARK: sites and availability
 
-    public struct ListSites: Codable, Sendable {
+    public struct ListSites: Codable, Sendable, PagedRequest {
         public var region: String?
         public var status: SiteStatus?
-        public init(region: String? = nil, status: SiteStatus? = nil) {
+        public var page: Int?
+        public var page_size: Int?
+        public init(region: String? = nil, status: SiteStatus? = nil, page: Int? = nil, page_size: Int? = nil) {
             self.region = region
             self.status = status
+            self.page = page
+            self.page_size = page_size
         }
     }
 
     public struct Sites: Codable, Sendable {
         public var sites: [Site]
+        public var page: Int
+        public var page_size: Int
+        public var total: Int
     }
 
     public struct GetSite: Codable, Sendable {
@@ -249,14 +283,23 @@ public enum CatalogAPI {
         public var note: String?
     }
 
-    public struct ListAvailability: Codable, Sendable {
+    public struct ListAvailability: Codable, Sendable, PagedRequest {
         public var region: String
-        public init(region: String) { self.region = region }
+        public var page: Int?
+        public var page_size: Int?
+        public init(region: String, page: Int? = nil, page_size: Int? = nil) {
+            self.region = region
+            self.page = page
+            self.page_size = page_size
+        }
     }
 
     public struct AvailabilityList: Codable, Sendable {
         public var region: String
         public var services: [Availability]
+        public var page: Int
+        public var page_size: Int
+        public var total: Int
     }
 
     public struct SetAvailability: Codable, Sendable {

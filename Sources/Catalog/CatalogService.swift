@@ -62,9 +62,16 @@ public final class CatalogService: Sendable {
     /// The current time as RFC 3339, for `updated_at` fields.
     var timestamp: String { CloudEvent.format(host.clock.now()) }
 
-    /// The caller's claims when they are `ops`, or the `mpp_admin` of `region`.
-    func requireRegionAdmin(_ context: RequestContext, region: String) throws -> AccessClaims {
-        let claims = try host.auth.require(context, [.ops, .mppAdmin])
+    /// Page sizes of the reference lists (sites, availability, workflows, versions): one page
+    /// holds them all unless a caller asks for smaller pages.
+    static let referencePages = Paging.Sizes(standard: 1_000, maximum: 1_000)
+
+    /// Who may change a kab/kota's site and availability: ops, and the kab/kota's own MPP admin.
+    static let regionAdmins: Set<Role> = [.ops, .mppAdmin]
+
+    /// The caller's claims (of a `regionAdmins` role) when `region` is in their scope.
+    func regionAdmin(_ context: RequestContext, region: String) throws -> AccessClaims {
+        let claims = try host.auth.claims(context)
         guard AccessScope(claims).covers(region: region) else {
             throw RPCError(.permissionDenied, "wilayah \(region) di luar cakupan Anda (outside your region)")
         }

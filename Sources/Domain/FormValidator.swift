@@ -85,9 +85,14 @@ public struct FormValidator: Sendable {
         return .success(text.trimmingWhitespace())
     }
 
+    /// The most characters of a text field whose form sets no `max_length`.
+    public static let maxText = 2_000
+
     func text(_ value: JSONValue, _ field: FormField) -> Result<JSONValue, Problem> {
         string(value).flatMap { text in
-            if let limit = field.max_length, text.count > limit { return .failure(Problem(reason: "maksimal \(limit) karakter (too long)")) }
+            if let problem = TextCheck.problem(text, maxLength: field.max_length ?? Self.maxText, multiline: true) {
+                return .failure(Problem(reason: problem))
+            }
             if let limit = field.min_length, text.count < limit { return .failure(Problem(reason: "minimal \(limit) karakter (too short)")) }
             if let pattern = field.pattern {
                 guard let expression = PatternCache.expression(pattern) else {
@@ -119,7 +124,8 @@ public struct FormValidator: Sendable {
         let options = field.options ?? []
         let text: String? = switch value {
         case .string(let text): text.trimmingWhitespace()
-        case .number(let number) where number.rounded() == number: String(Int(number))
+        // Whole numbers name options ("1", "2"…); one beyond Int's range is no option at all.
+        case .number(let number): Int(exactly: number).map(String.init)
         default: nil
         }
         guard let text, options.contains(text) else {

@@ -11,12 +11,11 @@ extension IdentityService {
         host.methods.on("identity.citizens.register", .command) { [unowned self] (request: RegisterCitizen, context: RequestContext) in
             try await self.register(request, context)
         }
-        host.methods.on("identity.citizens.verify", .command) { [unowned self] (request: VerifyCitizen, context: RequestContext) in
+        host.methods.on("identity.citizens.verify", .command, roles: Self.verifiers) { [unowned self] (request: VerifyCitizen, context: RequestContext) in
             try await self.verify(request, context)
         }
-        host.methods.on("identity.citizens.get") { [unowned self] (request: CitizenRef, context: RequestContext) in
-            let claims = try self.host.auth.require(context, [.officer, .supervisor, .mppAdmin, .ministry, .ops])
-            return try await self.citizen(request, readableBy: claims)
+        host.methods.on("identity.citizens.get", roles: Role.staff) { [unowned self] (request: CitizenRef, context: RequestContext) in
+            try await self.citizen(request, readableBy: try self.host.auth.claims(context))
         }
     }
 
@@ -48,8 +47,11 @@ extension IdentityService {
         return account.view(profile: profile)
     }
 
+    /// Who may verify a citizen's identity at a counter (further narrowed by `StaffPolicy`).
+    static let verifiers: Set<Role> = [.officer, .supervisor, .mppAdmin]
+
     func verify(_ request: VerifyCitizen, _ context: RequestContext) async throws -> AccountView {
-        let officer = try host.auth.require(context, [.officer, .supervisor, .mppAdmin])
+        let officer = try host.auth.claims(context)
         guard StaffPolicy.mayVerifyCitizens(officer) else {
             throw RPCError(.permissionDenied, "hanya petugas Disdukcapil atau front desk MPP yang dapat memverifikasi (Disdukcapil or MPP front desk only)")
         }

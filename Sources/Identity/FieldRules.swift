@@ -1,5 +1,6 @@
 import Bus
 import Foundation
+import Support
 
 /// Why one field is unacceptable (the message of its `invalid_argument` entry).
 public struct FieldProblem: Error, Sendable, Equatable {
@@ -127,10 +128,7 @@ public enum FieldRules {
     /// Short free text (occupation, street): trimmed, at most `limit` characters, no control characters.
     public static func text(_ text: String, limit: Int) -> Result<String, FieldProblem> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= limit else { return .failure(FieldProblem("maksimal \(limit) karakter (at most \(limit) characters)")) }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            return .failure(FieldProblem("karakter kendali tidak diizinkan (no control characters)"))
-        }
+        if let problem = TextCheck.problem(trimmed, maxLength: limit) { return .failure(FieldProblem(problem)) }
         return .success(trimmed)
     }
 

@@ -7,13 +7,14 @@ import Support
 /// `identity.me`, `identity.profile.update`, `identity.profile.get`.
 extension IdentityService {
     func registerProfileMethods() {
-        host.methods.on("identity.me") { [unowned self] (_: Empty, context: RequestContext) in
+        host.methods.on("identity.me", roles: Role.signedIn) { [unowned self] (_: Empty, context: RequestContext) in
             let (account, profile) = try await self.account(of: try self.host.auth.claims(context))
             return account.view(profile: profile)
         }
-        host.methods.on("identity.profile.update", .command) { [unowned self] (request: ProfileUpdate, context: RequestContext) in
+        host.methods.on("identity.profile.update", .command, roles: Role.signedIn) { [unowned self] (request: ProfileUpdate, context: RequestContext) in
             try await self.updateProfile(request, context)
         }
+        // No roles: in CURVE mode a profile reader service calls without a token (see `profile`).
         host.methods.on("identity.profile.get") { [unowned self] (request: ProfileRequest, context: RequestContext) in
             try await self.profile(request, context)
         }

@@ -7,14 +7,14 @@ import Support
 /// `identity.staff.create`, `identity.keys`, `identity.keys.rotate`.
 extension IdentityService {
     func registerStaffMethods() {
-        host.methods.on("identity.staff.create", .command) { [unowned self] (request: CreateStaff, context: RequestContext) in
+        host.methods.on("identity.staff.create", .command, roles: Self.staffCreators) { [unowned self] (request: CreateStaff, context: RequestContext) in
             try await self.createStaff(request, context)
         }
         host.methods.inline("identity.keys") { [unowned self] (_: Empty, _: RequestContext) in
             IdentityKeys(keys: self.keys.published)
         }
-        host.methods.on("identity.keys.rotate", .command) { [unowned self] (_: Empty, context: RequestContext) in
-            let claims = try self.host.auth.require(context, [.ops])
+        host.methods.on("identity.keys.rotate", .command, roles: [.ops]) { [unowned self] (_: Empty, context: RequestContext) in
+            let claims = try self.host.auth.claims(context)
             let key = try await self.keys.rotate()
             try self.publishVerificationKeys()
             let published = self.keys.published
@@ -23,8 +23,11 @@ extension IdentityService {
         }
     }
 
+    /// Who may create staff accounts (each only below themselves: `StaffPolicy`).
+    static let staffCreators: Set<Role> = [.ops, .mppAdmin, .supervisor]
+
     func createStaff(_ request: CreateStaff, _ context: RequestContext) async throws -> AccountView {
-        let creator = try host.auth.require(context, [.ops, .mppAdmin, .supervisor])
+        let creator = try host.auth.claims(context)
         let staff = try valid(StaffPolicy.validate(request))
         if let reason = StaffPolicy.refusal(creator: creator, staff: staff) {
             throw RPCError(.permissionDenied, reason)

@@ -56,11 +56,11 @@ struct ShowCommand: Command {
 struct MineCommand: Command {
     let name = "mine"
     let summary = "your applications, newest first"
-    let usage = "mpp mine [--status STATE] [--limit N] [--offset N] [--json]"
+    let usage = "mpp mine [--status STATE] [--page N] [--page-size N] [--json]"
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
-        let (limit, offset) = try ApplicationsCLI.page(arguments)
-        let page = try await ApplicationsCLI.call(context, "applications.mine", MineRequest(status: arguments.option("status"), limit: limit, offset: offset),
+        let (number, size) = try ApplicationsCLI.page(arguments)
+        let page = try await ApplicationsCLI.call(context, "applications.mine", MineRequest(status: arguments.option("status"), page: number, page_size: size),
                                                   arguments, as: ApplicationPage.self)
         context.emit(page) { ApplicationsCLI.table(page, empty: "belum ada permohonan (no applications yet)") }
         return 0

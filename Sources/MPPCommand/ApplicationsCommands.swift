@@ -52,14 +52,9 @@ enum ApplicationsCLI {
         return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 
-    /// `--limit N --offset N` as numbers.
-    static func page(_ arguments: Arguments) throws -> (limit: Int?, offset: Int?) {
-        func number(_ name: String) throws -> Int? {
-            guard let text = arguments.option(name) else { return nil }
-            guard let value = Int(text) else { throw UsageError("--\(name) must be a number") }
-            return value
-        }
-        return (try number("limit"), try number("offset"))
+    /// `--page N --page-size N` as numbers.
+    static func page(_ arguments: Arguments) throws -> (page: Int?, size: Int?) {
+        (try arguments.option("page").map(positiveNumber), try arguments.option("page-size").map(positiveNumber))
     }
 
     /// The lines of a page of applications.
@@ -69,7 +64,8 @@ enum ApplicationsCLI {
             [item.tracking_number, item.service, item.state, item.due_at.map { String($0.prefix(16)) } ?? "-", item.late ? "LATE" : "",
              item.claimed_by ?? "-", String(item.updated_at.prefix(16))]
         }
-        let more = page.next_offset.map { "\n(more: --offset \($0))" } ?? ""
+        let more = Paging.hasMore(page: page.page, pageSize: page.page_size, total: page.total)
+            ? "\n(\(page.total) in all; more: --page \(page.page + 1))" : ""
         return formatTable([["TRACKING", "SERVICE", "STATE", "DUE", "", "CLAIMED BY", "UPDATED"]] + rows) + more
     }
 

@@ -7,11 +7,11 @@ import Support
 struct QueueCommand: Command {
     let name = "queue"
     let summary = "your agency's open applications in your kab/kota, most urgent first"
-    let usage = "mpp queue [--status STATE] [--service ID] [--claimed me|none] [--limit N] [--offset N] [--json]"
+    let usage = "mpp queue [--status STATE] [--service ID] [--claimed me|none] [--page N] [--page-size N] [--json]"
 
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
-        let (limit, offset) = try ApplicationsCLI.page(arguments)
-        var request = QueueRequest(status: arguments.option("status"), service: arguments.option("service"), limit: limit, offset: offset)
+        let (number, size) = try ApplicationsCLI.page(arguments)
+        var request = QueueRequest(status: arguments.option("status"), service: arguments.option("service"), page: number, page_size: size)
         switch arguments.option("claimed") {
         case nil: break
         case "me": request.claimed_by_me = true

@@ -1,3 +1,4 @@
+import Bus
 import Catalog
 import Domain
 import Foundation
@@ -36,8 +37,9 @@ struct RegionsCommand: Command {
             if let children, !children.regions.isEmpty {
                 lines.append("")
                 lines.append(Self.table(children.regions))
-                let shown = (children.page - 1) * children.page_size + children.regions.count
-                if shown < children.total { lines.append("… \(shown) of \(children.total): --page \(children.page + 1)") }
+                if Paging.hasMore(page: children.page, pageSize: children.page_size, total: children.total) {
+                    lines.append("… page \(children.page) of \(children.total) regions: --page \(children.page + 1)")
+                }
             }
             return lines.joined(separator: "\n")
         }

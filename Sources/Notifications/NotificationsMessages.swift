@@ -1,7 +1,7 @@
 import Bus
 
 /// `notifications.inbox`: the caller's in-app notifications, newest first.
-public struct InboxRequest: Codable, Sendable {
+public struct InboxRequest: Codable, Sendable, PagedRequest {
     public var unread: Bool?
     /// 1-based.
     public var page: Int?
@@ -73,14 +73,18 @@ public struct GetPreferences: Codable, Sendable {
 }
 
 /// `notifications.templates.list` filters.
-public struct ListTemplates: Codable, Sendable {
+public struct ListTemplates: Codable, Sendable, PagedRequest {
     public var event_type: String?
     public var channel: String?
     public var language: String?
-    public init(event_type: String? = nil, channel: String? = nil, language: String? = nil) {
+    public var page: Int?
+    public var page_size: Int?
+    public init(event_type: String? = nil, channel: String? = nil, language: String? = nil, page: Int? = nil, page_size: Int? = nil) {
         self.event_type = event_type
         self.channel = channel
         self.language = language
+        self.page = page
+        self.page_size = page_size
     }
 }
 
@@ -130,6 +134,9 @@ public struct TemplateRecord: Codable, Sendable, Equatable {
 
 public struct TemplateList: Codable, Sendable {
     public var templates: [TemplateRecord]
+    public var page: Int
+    public var page_size: Int
+    public var total: Int
 }
 
 /// `notifications.status`.
@@ -172,7 +179,7 @@ public struct NotificationStatus: Codable, Sendable {
 }
 
 /// `notifications.dead_letters.list`.
-public struct ListDeadLetters: Codable, Sendable {
+public struct ListDeadLetters: Codable, Sendable, PagedRequest {
     public var page: Int?
     public var page_size: Int?
     public init(page: Int? = nil, page_size: Int? = nil) {
@@ -194,6 +201,8 @@ public struct DeadLetter: Codable, Sendable, Equatable {
 
 public struct DeadLetters: Codable, Sendable {
     public var items: [DeadLetter]
+    public var page: Int
+    public var page_size: Int
     public var total: Int
 }
 

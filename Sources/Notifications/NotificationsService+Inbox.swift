@@ -7,9 +7,9 @@ import Support
 /// The in-app inbox and preferences: every authenticated caller, for themselves.
 extension NotificationsService {
     func registerInbox() {
-        host.methods.on("notifications.inbox", .query) { [self] (request: InboxRequest, context: RequestContext) -> InboxPage in
+        host.methods.on("notifications.inbox", .query, roles: Role.signedIn) { [self] (request: InboxRequest, context: RequestContext) -> InboxPage in
             let addresses = Recipient.inboxAddresses(try claims(context))
-            let paging = try Paging(page: request.page, size: request.page_size)
+            let paging = try request.paging(.inbox)
             let unreadOnly = request.unread ?? false
             return try await host.store.read { db in
                 let (scope, params) = Self.inboxScope(addresses, unreadOnly: unreadOnly)
@@ -17,7 +17,7 @@ extension NotificationsService {
                 let rows = try db.query("""
                     SELECT id, kind, subject, body, reference, recipient, created_at, read_at FROM notifications
                     WHERE \(scope) ORDER BY id DESC LIMIT ? OFFSET ?
-                    """, params + [.integer(Int64(paging.size)), .integer(Int64(paging.offset))])
+                    """, params + paging.sqlLimitOffset)
                 let items = rows.map { row in
                     InboxItem(id: row.int64("id") ?? 0, kind: row.string("kind") ?? "", subject: row.string("subject"),
                               body: row.string("body") ?? "", reference: row.string("reference"), recipient: row.string("recipient") ?? "",
@@ -28,12 +28,12 @@ extension NotificationsService {
             }
         }
 
-        host.methods.on("notifications.unread", .query) { [self] (_: Empty, context: RequestContext) -> UnreadCount in
+        host.methods.on("notifications.unread", .query, roles: Role.signedIn) { [self] (_: Empty, context: RequestContext) -> UnreadCount in
             let addresses = Recipient.inboxAddresses(try claims(context))
             return UnreadCount(unread: try await host.store.read { try Self.unreadCount($0, addresses) })
         }
 
-        host.methods.on("notifications.read", .command) { [self] (request: MarkRead, context: RequestContext) -> MarkedRead in
+        host.methods.on("notifications.read", .command, roles: Role.signedIn) { [self] (request: MarkRead, context: RequestContext) -> MarkedRead in
             let addresses = Recipient.inboxAddresses(try claims(context))
             guard request.ids.count <= 1_000 else { throw RPCError.invalid(["ids": "paling banyak 1000 (at most 1000)"]) }
             let now = now.timeIntervalSince1970
@@ -47,13 +47,13 @@ extension NotificationsService {
             }
         }
 
-        host.methods.on("notifications.preferences.get", .query) { [self] (request: GetPreferences, context: RequestContext) -> Preferences in
+        host.methods.on("notifications.preferences.get", .query, roles: Role.signedIn) { [self] (request: GetPreferences, context: RequestContext) -> Preferences in
             let recipient = try preferenceOwner(request.recipient, context)
             let defaults = settings.defaultChannels
             return try await host.store.read { try Preferences.load($0, recipient: recipient, defaults: defaults) }
         }
 
-        host.methods.on("notifications.preferences.set", .command) { [self] (request: SetPreferences, context: RequestContext) -> Preferences in
+        host.methods.on("notifications.preferences.set", .command, roles: Role.signedIn) { [self] (request: SetPreferences, context: RequestContext) -> Preferences in
             let preferences = try Self.validated(request, recipient: try preferenceOwner(request.recipient, context))
             let now = now.timeIntervalSince1970
             try await host.store.write { try preferences.save($0, now: now) }
@@ -65,6 +65,7 @@ extension NotificationsService {
     func preferenceOwner(_ requested: String?, _ context: RequestContext) throws -> String {
         let claims = try claims(context)
         guard let requested, requested != claims.sub else { return claims.sub }
+        if let problem = TextCheck.nameProblem(requested, maxLength: 128) { throw RPCError.invalid(["recipient": problem]) }
         guard claims.role == .ops else {
             throw RPCError(.permissionDenied, "hanya ops yang boleh mengatur preferensi orang lain (only ops may set someone else's preferences)")
         }

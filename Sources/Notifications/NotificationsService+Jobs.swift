@@ -20,7 +20,9 @@ extension NotificationsService {
 
         host.methods.on("notifications.jobs.complete", .command) { [self] (request: CompleteJob, context: RequestContext) -> JobState in
             try requireWorker(context)
-            if let detail = request.detail, detail.count > 2_000 { throw RPCError.invalid(["detail": "paling panjang 2000 karakter"]) }
+            if let detail = request.detail, let problem = TextCheck.problem(detail, maxLength: 2_000, multiline: true) {
+                throw RPCError.invalid(["detail": problem])
+            }
             let queue = queue, now = now, trace = context.traceID
             let state = try await host.store.write { try queue.complete($0, request, now: now, traceID: trace) }
             host.metrics.increment("notifications.jobs_\(state.state)")
@@ -31,8 +33,10 @@ extension NotificationsService {
             try requireWorker(context)
             var problems: [String: String] = [:]
             if !(1...1_000).contains(request.reports.count) { problems["reports"] = "1–1000 laporan (reports)" }
-            for (index, report) in request.reports.enumerated() where (report.detail?.count ?? 0) > 2_000 {
-                problems["reports[\(index)].detail"] = "paling panjang 2000 karakter"
+            for (index, report) in request.reports.enumerated() {
+                if let detail = report.detail, let problem = TextCheck.problem(detail, maxLength: 2_000, multiline: true) {
+                    problems["reports[\(index)].detail"] = problem
+                }
             }
             if !problems.isEmpty { throw RPCError.invalid(problems) }
             let queue = queue, now = now, trace = context.traceID
@@ -49,7 +53,7 @@ extension NotificationsService {
             return CompletedJobs(results: results)
         }
 
-        host.methods.on("notifications.status", .query) { [self] (request: StatusRequest, context: RequestContext) -> NotificationStatus in
+        host.methods.on("notifications.status", .query, roles: Role.signedIn) { [self] (request: StatusRequest, context: RequestContext) -> NotificationStatus in
             let claims = try claims(context)
             let status = try await host.store.read { try Self.status($0, request.id) }
             guard let status, claims.role == .ops || Recipient.inboxAddresses(claims).contains(status.recipient) else {
@@ -58,26 +62,24 @@ extension NotificationsService {
             return status
         }
 
-        host.methods.on("notifications.dead_letters.list", .query) { [self] (request: ListDeadLetters, context: RequestContext) -> DeadLetters in
-            try host.auth.require(context, [.ops])
-            let paging = try Paging(page: request.page, size: request.page_size, defaultSize: 50)
+        host.methods.on("notifications.dead_letters.list", .query, roles: [.ops]) { [self] (request: ListDeadLetters, _: RequestContext) -> DeadLetters in
+            let paging = try request.paging(.deadLetters)
             return try await host.store.read { db in
                 let total = try db.queryOne("SELECT COUNT(*) AS n FROM jobs WHERE state = 'failed'")?.int("n") ?? 0
                 let rows = try db.query("""
                     SELECT j.notification, j.attempts, j.failure_reason, j.finished_at, n.event_id, n.kind, n.recipient, n.channel
                     FROM jobs j JOIN notifications n ON n.id = j.notification WHERE j.state = 'failed'
                     ORDER BY j.finished_at DESC, j.notification DESC LIMIT ? OFFSET ?
-                    """, [.integer(Int64(paging.size)), .integer(Int64(paging.offset))])
+                    """, paging.sqlLimitOffset)
                 return DeadLetters(items: rows.map { row in
                     DeadLetter(id: row.int64("notification") ?? 0, event_id: row.string("event_id") ?? "", kind: row.string("kind") ?? "",
                                recipient: row.string("recipient") ?? "", channel: row.string("channel") ?? "", attempts: row.int("attempts") ?? 0,
                                reason: row.string("failure_reason") ?? "", failed_at: timestamp(row.double("finished_at")) ?? "")
-                }, total: total)
+                }, page: paging.page, page_size: paging.size, total: total)
             }
         }
 
-        host.methods.on("notifications.dead_letters.retry", .command) { [self] (request: RetryDeadLetters, context: RequestContext) -> Requeued in
-            try host.auth.require(context, [.ops])
+        host.methods.on("notifications.dead_letters.retry", .command, roles: [.ops]) { [self] (request: RetryDeadLetters, _: RequestContext) -> Requeued in
             guard (1...1_000).contains(request.ids.count) else { throw RPCError.invalid(["ids": "1–1000 id"]) }
             let queue = queue, now = now
             return Requeued(requeued: try await host.store.write { try queue.requeue($0, request.ids, now: now) })
@@ -87,7 +89,7 @@ extension NotificationsService {
     /// Checks a claim; returns the worker channels it covers.
     func validated(_ request: ClaimJobs) throws -> [String] {
         var problems: [String: String] = [:]
-        if request.worker.isEmpty || request.worker.count > 128 { problems["worker"] = "1–128 karakter (1–128 characters)" }
+        if let problem = TextCheck.nameProblem(request.worker, maxLength: 128) { problems["worker"] = problem }
         if !(1...1_000).contains(request.max) { problems["max"] = "harus 1–1000 (must be 1–1000)" }
         if !settings.policy.acceptsLease(milliseconds: request.lease_ms) {
             let range = settings.policy.leaseRange

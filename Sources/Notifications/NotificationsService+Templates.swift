@@ -9,8 +9,8 @@ extension NotificationsService {
     static let templateReaders: Set<Role> = [.ops, .mppAdmin, .ministry]
 
     func registerTemplates() {
-        host.methods.on("notifications.templates.list", .query) { [self] (request: ListTemplates, context: RequestContext) -> TemplateList in
-            try host.auth.require(context, Self.templateReaders)
+        host.methods.on("notifications.templates.list", .query, roles: Self.templateReaders) { [self] (request: ListTemplates, _: RequestContext) -> TemplateList in
+            let paging = try request.paging(.templates)
             return try await host.store.read { db in
                 let rows = try db.query("""
                     SELECT * FROM templates t WHERE t.version = (SELECT MAX(version) FROM templates u
@@ -19,12 +19,12 @@ extension NotificationsService {
                     ORDER BY t.kind, t.channel, t.language
                     """, [SQLValue(request.event_type), SQLValue(request.event_type), SQLValue(request.channel), SQLValue(request.channel),
                           SQLValue(request.language), SQLValue(request.language)])
-                return TemplateList(templates: rows.map { Self.record($0, versions: nil) })
+                return TemplateList(templates: paging.slice(rows).map { Self.record($0, versions: nil) }, page: paging.page,
+                                    page_size: paging.size, total: rows.count)
             }
         }
 
-        host.methods.on("notifications.templates.get", .query) { [self] (request: GetTemplate, context: RequestContext) -> TemplateRecord in
-            try host.auth.require(context, Self.templateReaders)
+        host.methods.on("notifications.templates.get", .query, roles: Self.templateReaders) { [self] (request: GetTemplate, _: RequestContext) -> TemplateRecord in
             let key = try Self.templateKey(request.event_type, request.channel, request.language)
             return try await host.store.read { db in
                 let params: [SQLValue] = [.text(key.kind.rawValue), .text(key.channel.rawValue), .text(key.language.rawValue)]
@@ -39,8 +39,8 @@ extension NotificationsService {
             }
         }
 
-        host.methods.on("notifications.templates.upsert", .command) { [self] (request: UpsertTemplate, context: RequestContext) -> TemplateRecord in
-            let claims = try host.auth.require(context, [.ops])
+        host.methods.on("notifications.templates.upsert", .command, roles: [.ops]) { [self] (request: UpsertTemplate, context: RequestContext) -> TemplateRecord in
+            let claims = try host.auth.claims(context)
             let key = try Self.templateKey(request.event_type, request.channel, request.language)
             let (subject, body) = try Self.checked(request, kind: key.kind)
             let now = now.timeIntervalSince1970
@@ -78,9 +78,9 @@ extension NotificationsService {
     /// Parses subject and body and checks their placeholders against the kind's.
     static func checked(_ request: UpsertTemplate, kind: NotificationKind) throws -> (TemplateText?, TemplateText) {
         var problems: [String: String] = [:]
-        func parse(_ field: String, _ text: String, limit: Int) -> TemplateText? {
+        func parse(_ field: String, _ text: String, limit: Int, multiline: Bool) -> TemplateText? {
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { problems[field] = "wajib diisi (required)"; return nil }
-            guard text.count <= limit else { problems[field] = "paling panjang \(limit) karakter (at most \(limit) characters)"; return nil }
+            if let problem = TextCheck.problem(text, maxLength: limit, multiline: multiline) { problems[field] = problem; return nil }
             do {
                 let parsed = try TemplateText(text)
                 let unknown = parsed.unknownPlaceholders(allowed: kind.placeholders)
@@ -95,8 +95,8 @@ extension NotificationsService {
                 return nil
             }
         }
-        let subject = request.subject.flatMap { parse("subject", $0, limit: 200) }
-        let body = parse("body", request.body, limit: 4_000)
+        let subject = request.subject.flatMap { parse("subject", $0, limit: 200, multiline: false) }
+        let body = parse("body", request.body, limit: 4_000, multiline: true)
         guard let body, problems.isEmpty else { throw RPCError.invalid(problems) }
         return (subject, body)
     }

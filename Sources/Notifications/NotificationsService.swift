@@ -65,20 +65,11 @@ public final class NotificationsService: Sendable {
     var now: Date { host.clock.now() }
 }
 
-/// Page bounds shared by the list methods.
-struct Paging {
-    let page: Int
-    let size: Int
-    var offset: Int { (page - 1) * size }
-
-    init(page: Int?, size: Int?, defaultSize: Int = 20) throws {
-        var problems: [String: String] = [:]
-        if let page, page < 1 { problems["page"] = "harus ≥ 1 (must be at least 1)" }
-        if let size, !(1...200).contains(size) { problems["page_size"] = "harus 1–200 (must be 1–200)" }
-        if !problems.isEmpty { throw RPCError.invalid(problems) }
-        self.page = page ?? 1
-        self.size = size ?? defaultSize
-    }
+/// Page sizes of the list methods.
+extension Paging.Sizes {
+    static let inbox = Paging.Sizes(standard: 20, maximum: 200)
+    static let deadLetters = Paging.Sizes(standard: 50, maximum: 200)
+    static let templates = Paging.Sizes(standard: 200, maximum: 200)
 }
 
 /// RFC 3339 for a stored time in seconds.

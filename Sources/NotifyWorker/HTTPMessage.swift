@@ -55,7 +55,11 @@ public enum TransportFailure: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// Reads an HTTP/1.1 response from bytes as they arrive. Pure: no sockets, so it is tested alone.
+/// Sizes the peer announces are checked against `maxBody` before any arithmetic.
 struct HTTPResponseReader {
+    /// The largest body read from a gateway (their answers are a few hundred bytes).
+    static let maxBody = 1 << 20
+
     enum Progress: Equatable {
         case needMore
         /// The body runs until the connection closes.
@@ -99,7 +103,9 @@ struct HTTPResponseReader {
             body = decoded
             consumed = end
         } else if let lengthText = headers["content-length"] {
-            guard let length = Int(lengthText), length >= 0 else { throw TransportFailure.malformed("bad Content-Length") }
+            guard let length = Int(lengthText), (0...maxBody).contains(length) else {
+                throw TransportFailure.malformed("bad Content-Length (0–\(maxBody))")
+            }
             guard buffer.count - bodyStart >= length else {
                 if closed { throw TransportFailure.malformed("connection closed inside the body") }
                 return .needMore
@@ -122,8 +128,8 @@ struct HTTPResponseReader {
         while true {
             guard let lineEnd = find([13, 10], in: buffer, from: position) else { return nil }
             let sizeText = String(decoding: buffer[position..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
-                throw TransportFailure.malformed("bad chunk size")
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), (0...maxBody - body.count).contains(size) else {
+                throw TransportFailure.malformed("bad chunk size (a body of 0–\(maxBody) bytes)")
             }
             let dataStart = lineEnd + 2
             if size == 0 {

@@ -57,7 +57,7 @@ public final class RegistryService: Sendable {
             try await self.deregister(request, context)
         }
         methods.inline("registry.lookup") { [unowned self] (request: RegistryAPI.Lookup, _: RequestContext) in
-            guard !request.service.isEmpty else { throw RPCError.invalid(["service": "wajib diisi (required)"]) }
+            if let problem = TextCheck.nameProblem(request.service, maxLength: 128) { throw RPCError.invalid(["service": problem]) }
             return RegistryAPI.Instances(instances: self.table.get().lookup(service: request.service))
         }
         methods.inline("registry.list") { [unowned self] (_: Empty, _: RequestContext) in
@@ -161,12 +161,18 @@ public final class RegistryService: Sendable {
 
     static func validate(_ request: RegistryAPI.Register) throws {
         var fields: [String: String] = [:]
-        let namePattern = { (text: String) in !text.isEmpty && text.count <= 128 && text.allSatisfy { $0.isASCII && !$0.isWhitespace } }
-        if !namePattern(request.service) { fields["service"] = "wajib diisi, ASCII tanpa spasi" }
-        if !namePattern(request.instance) { fields["instance"] = "wajib diisi, ASCII tanpa spasi" }
-        if !request.rpc.hasPrefix("tcp://") && !request.rpc.hasPrefix("ipc://") { fields["rpc"] = "harus endpoint tcp://HOST:PORT" }
-        if let events = request.events, !events.hasPrefix("tcp://") && !events.hasPrefix("ipc://") { fields["events"] = "harus endpoint tcp://HOST:PORT" }
-        if request.version.isEmpty { fields["version"] = "wajib diisi" }
+        // Printable ASCII only: a NUL or an escape sequence in a name would reach every log and lookup.
+        for (field, text, limit) in [("service", request.service, 128), ("instance", request.instance, 128), ("version", request.version, 64)] {
+            if let problem = TextCheck.nameProblem(text, maxLength: limit) { fields[field] = problem }
+        }
+        for (field, endpoint) in [("rpc", request.rpc), ("events", request.events)] {
+            guard let endpoint else { continue }
+            if !endpoint.hasPrefix("tcp://") && !endpoint.hasPrefix("ipc://") {
+                fields[field] = "harus endpoint tcp://HOST:PORT"
+            } else if let problem = TextCheck.nameProblem(endpoint, maxLength: 256) {
+                fields[field] = problem
+            }
+        }
         if !LeaseTable.ttlRange.contains(request.ttl_ms) {
             fields["ttl_ms"] = "harus \(LeaseTable.ttlRange.lowerBound)–\(LeaseTable.ttlRange.upperBound)"
         }

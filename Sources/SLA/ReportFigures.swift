@@ -50,29 +50,3 @@ public struct ReportFigures: Codable, Sendable, Equatable {
         return "\(received),\(completed),\(finished),\(on_time),\(text(on_time_pct)),\(text(median_working_hours)),\(text(p90_working_hours)),\(open_backlog),\(open_breached),\(skm_responses),\(text(skm_index)),\(skm_grade ?? "")"
     }
 }
-
-/// Which applications a report covers.
-public struct ReportFilter: Codable, Sendable, Equatable {
-    public var region: String?
-    public var site: String?
-    public var agency: String?
-    public var service: String?
-
-    public init(region: String? = nil, site: String? = nil, agency: String? = nil, service: String? = nil) {
-        self.region = region
-        self.site = site
-        self.agency = agency
-        self.service = service
-    }
-
-    /// SQL conditions and parameters for the `clocks` or `surveys` table.
-    func sql() -> (String, [String]) {
-        var conditions: [String] = []
-        var parameters: [String] = []
-        if let region { conditions.append("(region = ? OR region LIKE ?)"); parameters += [region, region + ".%"] }
-        if let site { conditions.append("site = ?"); parameters.append(site) }
-        if let agency { conditions.append("agency = ?"); parameters.append(agency) }
-        if let service { conditions.append("service = ?"); parameters.append(service) }
-        return (conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), parameters)
-    }
-}

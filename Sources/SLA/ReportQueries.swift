@@ -36,7 +36,8 @@ enum ReportQueries {
     /// The Monday 00:00 (WIB) to Monday interval of an ISO week such as "2026-W47".
     static func isoWeek(_ text: String) -> (from: Date, to: Date)? {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, let year = Int(parts[0]), parts[1].hasPrefix("W"), let week = Int(parts[1].dropFirst()),
+        guard parts.count == 2, parts[0].count == 4, parts[1].count <= 3, let year = Int(parts[0]), year > 0, parts[1].hasPrefix("W"),
+              let week = Int(parts[1].dropFirst()),
               (1...53).contains(week), let january4 = CivilDate(year: year, month: 1, day: 4) else { return nil }
         let mondayOfWeek1 = january4.dayNumber - (january4.weekday + 6) % 7
         let monday = mondayOfWeek1 + (week - 1) * 7

@@ -1,3 +1,5 @@
+import Bus
+
 /// Request and reply bodies of the sla service's methods.
 public enum SLAAPI {
     public struct StatusRequest: Codable, Sendable { public var tracking_number: String }
@@ -16,7 +18,14 @@ public enum SLAAPI {
         public var outcome: String?
     }
 
-    public struct BreachesRequest: Codable, Sendable { public var page: Int?; public var page_size: Int? }
+    public struct BreachesRequest: Codable, Sendable, PagedRequest {
+        public var page: Int?
+        public var page_size: Int?
+        public init(page: Int? = nil, page_size: Int? = nil) {
+            self.page = page
+            self.page_size = page_size
+        }
+    }
 
     public struct Breach: Codable, Sendable, Equatable {
         public var tracking_number: String
@@ -28,7 +37,12 @@ public enum SLAAPI {
         public var overdue_working_hours: Double
     }
 
-    public struct Breaches: Codable, Sendable { public var breaches: [Breach]; public var page: Int }
+    public struct Breaches: Codable, Sendable {
+        public var breaches: [Breach]
+        public var page: Int
+        public var page_size: Int
+        public var total: Int
+    }
 
     public struct ReportRequest: Codable, Sendable {
         public var region: String?

@@ -8,13 +8,17 @@ import Support
 extension SLAService {
     func registerCalendars() {
         let host = host, calendars = calendars
-        host.methods.on("sla.calendars.get") { [self] (request: SLAAPI.CalendarRequest, context: RequestContext) -> SLAAPI.Calendar in
-            _ = try host.auth.claims(context)
-            return try await calendarView(year: request.year, region: request.region)
+        host.methods.on("sla.calendars.get", roles: Role.signedIn) { [self] (request: SLAAPI.CalendarRequest, _: RequestContext) -> SLAAPI.Calendar in
+            var problems: [String: String] = [:]
+            if let year = request.year, !Self.calendarYears.contains(year) {
+                problems["year"] = "di luar rentang \(Self.calendarYears.lowerBound)–\(Self.calendarYears.upperBound) (out of range)"
+            }
+            if let region = request.region, RegionCode(region)?.level != .regency { problems["region"] = "harus kode kab/kota NN.NN" }
+            if !problems.isEmpty { throw RPCError.invalid(problems) }
+            return try await calendarView(year: request.year, region: request.region.flatMap { RegionCode($0)?.value })
         }
 
-        host.methods.on("sla.calendars.update", .command) { [self] (update: SLAAPI.CalendarUpdate, context: RequestContext) -> SLAAPI.Calendar in
-            try host.auth.require(context, [.ops])
+        host.methods.on("sla.calendars.update", .command, roles: [.ops]) { [self] (update: SLAAPI.CalendarUpdate, _: RequestContext) -> SLAAPI.Calendar in
             try Self.validate(update)
             let now = host.clock.now()
             try await host.store.write { db in
@@ -94,14 +98,22 @@ extension SLAService {
         }
     }
 
+    /// Years a calendar can be asked for.
+    static let calendarYears = 1970...2100
+
     static func validate(_ update: SLAAPI.CalendarUpdate) throws {
         var problems: [String: String] = [:]
+        if (update.add?.count ?? 0) + (update.remove?.count ?? 0) + (update.hours?.count ?? 0) > 2_000 {
+            problems["add"] = "paling banyak 2000 perubahan sekaligus (at most 2000 changes at once)"
+        }
         for (index, entry) in (update.add ?? []).enumerated() {
             if CivilDate(entry.date) == nil { problems["add[\(index)].date"] = "harus YYYY-MM-DD" }
-            if let region = entry.region, !region.isEmpty, RegionCode(region)?.level != .regency {
+            if let region = entry.region, !region.isEmpty, RegionCode(region).map({ $0.level == .regency && $0.value == region }) != true {
                 problems["add[\(index)].region"] = "harus kode kab/kota NN.NN"
             }
             if (entry.name ?? "").isEmpty { problems["add[\(index)].name"] = "wajib diisi" }
+            if let name = entry.name, let problem = TextCheck.problem(name, maxLength: 200) { problems["add[\(index)].name"] = problem }
+            if let kind = entry.kind, let problem = TextCheck.nameProblem(kind, maxLength: 64) { problems["add[\(index)].kind"] = problem }
         }
         for (index, entry) in (update.remove ?? []).enumerated() where CivilDate(entry.date) == nil {
             problems["remove[\(index)].date"] = "harus YYYY-MM-DD"
@@ -111,6 +123,7 @@ extension SLAService {
             if RegionCode(entry.region)?.level != .regency { problems["hours[\(index)].region"] = "harus kode kab/kota NN.NN" }
         }
         if update.note.trimmingCharacters(in: .whitespaces).isEmpty { problems["note"] = "wajib diisi: alasan perubahan" }
+        if let problem = TextCheck.problem(update.note, maxLength: 1_000, multiline: true) { problems["note"] = problem }
         if !problems.isEmpty { throw RPCError.invalid(problems) }
     }
 }

@@ -11,19 +11,19 @@ import Support
 extension SLAService {
     func registerPolicies() {
         let host = host, policies = policies
-        host.methods.on("sla.policies.get") { [self] (request: SLAAPI.PoliciesRequest, context: RequestContext) -> SLAAPI.Policies in
-            try host.auth.require(context, [.ops, .ministry, .mppAdmin, .supervisor])
+        host.methods.on("sla.policies.get", roles: [.ops, .ministry, .mppAdmin, .supervisor]) { [self] (request: SLAAPI.PoliciesRequest, _: RequestContext) -> SLAAPI.Policies in
             if let region = request.region, RegionCode(region)?.level != .regency {
                 throw RPCError.invalid(["region": "harus kode kab/kota NN.NN (a regency/city code)"])
             }
             return try await policiesView(for: request.region)
         }
 
-        host.methods.on("sla.policies.update", .command) { [self] (update: SLAAPI.PolicyUpdate, context: RequestContext) -> SLAAPI.Policies in
-            let claims = try host.auth.require(context, [.ops])
+        host.methods.on("sla.policies.update", .command, roles: [.ops]) { [self] (update: SLAAPI.PolicyUpdate, context: RequestContext) -> SLAAPI.Policies in
+            let claims = try host.auth.claims(context)
             var problems = update.remove == true ? [:] : (update.rule?.problems ?? ["rule": "wajib diisi, atau remove: true (required)"])
             if !EscalationRule.isRuleRegion(update.region) { problems["region"] = "harus *, kode provinsi NN atau kab/kota NN.NN" }
             if update.note.trimmingWhitespace().isEmpty { problems["note"] = "wajib diisi: alasan perubahan (required)" }
+            if let problem = TextCheck.problem(update.note, maxLength: 1_000, multiline: true) { problems["note"] = problem }
             guard problems.isEmpty else { throw RPCError.invalid(problems, message: "kebijakan eskalasi tidak valid (invalid policy)") }
             let time = Timestamp.format(host.clock.now()), rule = update.rule
             try await host.store.write { db in

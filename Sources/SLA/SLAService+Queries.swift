@@ -6,9 +6,11 @@ import Store
 import Support
 
 extension SLAService {
+    static let breachPages = Paging.Sizes(standard: 50, maximum: 500)
+
     func registerQueries() {
         let host = host, calendars = calendars
-        host.methods.on("sla.status") { (request: SLAAPI.StatusRequest, context: RequestContext) -> SLAAPI.Status in
+        host.methods.on("sla.status", roles: Role.signedIn) { (request: SLAAPI.StatusRequest, context: RequestContext) -> SLAAPI.Status in
             let claims = try host.auth.claims(context)
             guard let record = try await host.store.read({ try ClockRecord.load($0, request.tracking_number) }) else {
                 throw RPCError(.notFound, "nomor \(request.tracking_number) tidak dikenal oleh pemantau SLA")
@@ -28,16 +30,15 @@ extension SLAService {
                 outcome: tracker.isFinished ? (tracker.clock.consumed > tracker.clock.budget ? "missed" : "met") : nil)
         }
 
-        host.methods.on("sla.breaches") { (request: SLAAPI.BreachesRequest, context: RequestContext) -> SLAAPI.Breaches in
-            let claims = try host.auth.require(context, [.officer, .supervisor, .mppAdmin, .ministry, .ops])
+        host.methods.on("sla.breaches", roles: Role.staff) { (request: SLAAPI.BreachesRequest, context: RequestContext) -> SLAAPI.Breaches in
+            let claims = try host.auth.claims(context)
+            let paging = try request.paging(Self.breachPages)
             let filter = try SLAScope.filter(ReportFilter(), for: claims)
-            let page = max(1, request.page ?? 1), size = min(max(request.page_size ?? 50, 1), 500)
             let (condition, parameters) = filter.sql()
-            let rows = try await host.store.read { db in
-                try db.query("""
-                    SELECT * FROM clocks WHERE finished_at IS NULL AND breached_at IS NOT NULL AND \(condition)
-                    ORDER BY breached_at LIMIT ? OFFSET ?
-                    """, parameters.map { .text($0) } + [.integer(Int64(size)), .integer(Int64((page - 1) * size))])
+            let open = "FROM clocks WHERE finished_at IS NULL AND breached_at IS NOT NULL AND \(condition)"
+            let (total, rows) = try await host.store.read { db in
+                (try db.queryOne("SELECT COUNT(*) AS n \(open)", parameters.map { .text($0) })?.int("n") ?? 0,
+                 try db.query("SELECT * \(open) ORDER BY breached_at LIMIT ? OFFSET ?", parameters.map { .text($0) } + paging.sqlLimitOffset))
             }
             let now = host.clock.now()
             let breaches = try rows.map { row -> SLAAPI.Breach in
@@ -49,7 +50,7 @@ extension SLAService {
                                      breached_at: Timestamp.format(record.tracker.breachedAt ?? now),
                                      overdue_working_hours: (Double(max(0, over)) / 36).rounded() / 100)
             }
-            return SLAAPI.Breaches(breaches: breaches, page: page)
+            return SLAAPI.Breaches(breaches: breaches, page: paging.page, page_size: paging.size, total: total)
         }
     }
 }

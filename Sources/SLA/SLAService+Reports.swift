@@ -8,18 +8,18 @@ import Support
 extension SLAService {
     func registerReports() {
         let host = host
-        host.methods.on("sla.report") { (request: SLAAPI.ReportRequest, context: RequestContext) -> SLAAPI.Report in
-            let claims = try host.auth.require(context, [.officer, .supervisor, .mppAdmin, .ministry, .ops])
+        host.methods.on("sla.report", roles: Role.staff) { (request: SLAAPI.ReportRequest, context: RequestContext) -> SLAAPI.Report in
+            let claims = try host.auth.claims(context)
+            let requested = try ReportFilter(region: request.region, site: request.site, agency: request.agency, service: request.service).checked()
             let (from, to) = try Self.period(request.from, request.to)
-            let filter = try SLAScope.filter(ReportFilter(region: request.region, site: request.site, agency: request.agency,
-                                                          service: request.service), for: claims)
+            let filter = try SLAScope.filter(requested, for: claims)
             let figures = try await host.store.read { try ReportQueries.figures($0, filter: filter, from: from, to: to) }
             let csv = request.format == "csv" ? ReportFigures.csvHeader + "\n" + figures.csvFields + "\n" : nil
             return SLAAPI.Report(filter: filter, from: Timestamp.format(from), to: Timestamp.format(to), figures: figures, csv: csv)
         }
 
-        host.methods.on("sla.evaluation.weekly") { (request: SLAAPI.WeeklyRequest, context: RequestContext) -> SLAAPI.Weekly in
-            let claims = try host.auth.require(context, [.mppAdmin, .ministry, .ops])
+        host.methods.on("sla.evaluation.weekly", roles: [.mppAdmin, .ministry, .ops]) { (request: SLAAPI.WeeklyRequest, context: RequestContext) -> SLAAPI.Weekly in
+            let claims = try host.auth.claims(context)
             guard let (from, to) = ReportQueries.isoWeek(request.week) else {
                 throw RPCError.invalid(["week": "harus minggu ISO seperti 2026-W47 (ISO week)"])
             }

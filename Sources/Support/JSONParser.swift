@@ -1,6 +1,9 @@
 /// A small, strict JSON parser straight to `JSONValue` (RFC 8259), much cheaper than decoding
 /// `JSONValue` through `Codable` (which throws and catches on every type probe). Used on hot
-/// paths: request metadata, events.
+/// paths: request metadata, events, and first for every body `JSON.decode` reads.
+///
+/// Strict: UTF-8 only with no byte-order mark, no trailing commas, no control characters
+/// inside strings, no leading zeros, no numbers beyond a `Double`'s range (`1e400`).
 public struct JSONParser {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let offset: Int
@@ -16,6 +19,7 @@ public struct JSONParser {
     /// Parses one JSON value filling the whole input (surrounding white space allowed).
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         var parser = JSONParser(bytes: bytes)
+        try parser.refuseByteOrderMark()
         parser.skipWhitespace()
         let value = try parser.value()
         parser.skipWhitespace()
@@ -27,6 +31,7 @@ public struct JSONParser {
     /// dictionary: for small hot-path objects read into fields (request metadata).
     public static func forEachMember(of bytes: [UInt8], _ body: (String, JSONValue) throws -> Void) throws {
         var parser = JSONParser(bytes: bytes)
+        try parser.refuseByteOrderMark()
         parser.skipWhitespace()
         guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.failure("expected an object") }
         try parser.forEachMember(body)
@@ -37,6 +42,14 @@ public struct JSONParser {
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
     private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+
+    /// RFC 8259 §8.1: JSON text exchanged between systems is UTF-8 and carries no byte-order mark
+    /// (UTF-8's EF BB BF, or UTF-16's FE FF / FF FE).
+    private func refuseByteOrderMark() throws {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
+            throw failure("byte-order mark")
+        }
+    }
 
     private mutating func skipWhitespace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
@@ -94,10 +107,17 @@ public struct JSONParser {
             try body(key, try value())
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") { try comma(before: UInt8(ascii: "}")); continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return }
             throw failure("expected ',' or '}'")
         }
+    }
+
+    /// Steps over a separating comma, which must not be the last thing before `close` (`[1,]`, `{"a":1,}`).
+    private mutating func comma(before close: UInt8) throws {
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == close { throw failure("trailing comma") }
     }
 
     private mutating func array() throws -> JSONValue {
@@ -112,7 +132,7 @@ public struct JSONParser {
             elements.append(try value())
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") { try comma(before: UInt8(ascii: "]")); continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
             throw failure("expected ',' or ']'")
         }
@@ -226,6 +246,7 @@ public struct JSONParser {
             return negative ? (integer == 0 ? -0.0 : -Double(integer)) : Double(integer)
         }
         guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw failure("bad number") }
+        guard value.isFinite else { throw Failure(offset: start, reason: "number out of range") }
         return value
     }
 

@@ -73,11 +73,24 @@ public enum JSON {
         return Array(try encoder.encode(value))
     }
 
-    /// Decodes through `JSONParser` and `JSONValueDecoder`; on any problem, again with
-    /// `JSONDecoder`, whose `DecodingError` names the field (and which has the last word).
+    /// Decodes through `JSONParser` and `JSONValueDecoder`. Bytes that are not strict JSON
+    /// (RFC 8259: no byte-order mark, no trailing comma…) throw `JSONParser.Failure`; a whole
+    /// number out of its field's integer range a `DecodingError` at that field. Any other problem
+    /// decodes again with `JSONDecoder`, whose `DecodingError` names the field.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        if let value = try? JSONParser.parse(bytes), let decoded = try? JSONValueDecoder().decode(type, from: value) { return decoded }
-        return try JSONDecoder().decode(type, from: Data(bytes))
+        let value = try JSONParser.parse(bytes)
+        do {
+            return try JSONValueDecoder.unbox(value, as: type)
+        } catch let error as JSONValueDecoder.OutOfRange {
+            throw error.decodingError
+        } catch {}
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // The bytes are valid JSON: what JSONDecoder calls "not valid JSON" is a number beyond Int64.
+            guard let path = value.pathOfHugeNumber else { throw DecodingError.dataCorrupted(context) }
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: JSONValueDecoder.OutOfRange.reason))
+        }
     }
 
     /// Encodes for human eyes (the CLI).
@@ -85,5 +98,25 @@ public enum JSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+    }
+}
+
+extension JSONValue {
+    /// Where the first whole number beyond ±2⁶³ is (none of Swift's integers holds it), or nil.
+    var pathOfHugeNumber: [any CodingKey]? {
+        switch self {
+        case .number(let number) where number.rounded() == number && number.magnitude >= 9_223_372_036_854_775_808:
+            return []
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let path = element.pathOfHugeNumber { return [IndexKey(index)] + path }
+            }
+        case .object(let members):
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if let path = member.pathOfHugeNumber { return [JSONKey(key)] + path }
+            }
+        default: break
+        }
+        return nil
     }
 }

@@ -7,15 +7,40 @@ import Foundation
 /// Types `JSONDecoder` special-cases (`Data`, `Date`, `URL`, `Decimal`), `Float`, and integers
 /// from ±2⁵³ (a `JSONValue` number is a `Double`) are refused with `Unsupported`, so they always
 /// take `JSONDecoder`'s path. One leniency: an integral number written with a fraction or an
-/// exponent (`5.0`, `5e0`) decodes as an integer.
+/// exponent (`5.0`, `5e0`) decodes as an integer. A whole number outside the integer type's range
+/// (`1e19` or `9223372036854775808` for an `Int`, `300` for a `UInt8`) is a `dataCorrupted` error
+/// "di luar rentang (out of range)" at its coding path, never a trap or a "not valid JSON".
 public struct JSONValueDecoder {
     /// A value this decoder leaves to `JSONDecoder`.
     public struct Unsupported: Error {}
 
+    /// A whole number outside the range of the integer type asked for, and where it was.
+    struct OutOfRange: Error {
+        /// Coding keys from the root, filled in on the way out of the containers.
+        var path: [any CodingKey] = []
+        static let reason = "di luar rentang (out of range)"
+
+        var decodingError: DecodingError { DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: Self.reason)) }
+
+        /// Runs `read`, putting `key` in front of the path of an out-of-range number it meets.
+        static func within<Result>(_ key: any CodingKey, _ read: () throws -> Result) throws -> Result {
+            do {
+                return try read()
+            } catch var error as OutOfRange {
+                error.path.insert(key, at: 0)
+                throw error
+            }
+        }
+    }
+
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try Self.unbox(value, as: type)
+        do {
+            return try Self.unbox(value, as: type)
+        } catch let error as OutOfRange {
+            throw error.decodingError
+        }
     }
 
     static func unbox<T: Decodable>(_ value: JSONValue, as type: T.Type) throws -> T {
@@ -67,9 +92,15 @@ enum Primitive {
         return number
     }
 
+    /// An integer: exact below 2⁵³; a whole number outside `I`'s range is `OutOfRange`; anything
+    /// else (fractions, and exact large values, which a `Double` may have rounded) is `Unsupported`.
     static func integer<I: FixedWidthInteger>(_ value: JSONValue, as type: I.Type) throws -> I {
-        guard case .number(let number) = value, number.magnitude < 9_007_199_254_740_992,
-              let integer = I(exactly: number) else { throw JSONValueDecoder.Unsupported() }
-        return integer
+        guard case .number(let number) = value else { throw JSONValueDecoder.Unsupported() }
+        let integer = I(exactly: number)
+        if let integer, number.magnitude < 9_007_199_254_740_992 { return integer }
+        // 2⁶³ is also what 9223372036854775807 (Int64.max) rounds to: JSONDecoder reads the digits.
+        let ambiguous = I.bitWidth > 53 && number == Double(I.max)
+        if integer == nil, number.rounded() == number, !ambiguous { throw JSONValueDecoder.OutOfRange() }
+        throw JSONValueDecoder.Unsupported()
     }
 }

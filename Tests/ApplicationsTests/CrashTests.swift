@@ -70,7 +70,7 @@ import Testing
         for key in keys where accepted[key] == nil { accepted[key] = try await story.applyForKTP(citizen, key: key).tracking_number }
 
         // One application per key, one `application.submitted` per application, no gaps.
-        let mine: ApplicationPage = try await story.call("applications.mine", MineRequest(limit: 200), as: citizen, key: nil)
+        let mine: ApplicationPage = try await story.call("applications.mine", MineRequest(page_size: 200), as: citizen, key: nil)
         #expect(Set(mine.items.map(\.tracking_number)) == Set(accepted.values) && mine.items.count == accepted.count)
         let after = try await story.events()
         #expect(after.map(\.seq) == Array(1...Int64(after.count)))

@@ -87,12 +87,14 @@ import Testing
             return page.items.map(\.tracking_number).filter(mine.contains) == expected && page.items.contains { $0.late }
         }
         #expect(ordered)
-        let page: ApplicationPage = try await story.call("applications.queue", QueueRequest(limit: 2), as: officer, key: nil)
-        #expect(page.items.count == 2 && page.next_offset == 2)
+        let page: ApplicationPage = try await story.call("applications.queue", QueueRequest(page_size: 2), as: officer, key: nil)
+        #expect(page.items.count == 2 && page.page == 1 && page.page_size == 2 && page.total >= 3)
+        let next: ApplicationPage = try await story.call("applications.queue", QueueRequest(page: 2, page_size: 2), as: officer, key: nil)
+        #expect(next.total == page.total && Set(next.items.map(\.tracking_number)).isDisjoint(with: page.items.map(\.tracking_number)))
         let late = try await story.get(numbers[1], as: officer)
         #expect(late.sla.late && late.sla.due_at != nil && late.sla.breached_at != nil)
-        let badPage = try await story.refusal("applications.queue", QueueRequest(limit: 0), as: officer)
-        #expect(badPage.fields.keys.contains("limit"))
+        let badPage = try await story.refusal("applications.queue", QueueRequest(page: 0, page_size: 0), as: officer)
+        #expect(badPage.fields.keys.sorted() == ["page", "page_size"])
         #expect(try await story.refusal("applications.queue", QueueRequest(), as: citizen).code == .permissionDenied)
     }
 

@@ -96,6 +96,12 @@ struct Scenario: Sendable {
                                     body: try JSON.encode(body), attachments: attachments, timeout: timeout)
     }
 
+    /// Sends a body exactly as written (hostile input).
+    func sendRaw(_ method: String, _ body: String, as person: Person?, key: String? = UUID().uuidString) async throws -> Outcome {
+        try await platform.rpc.send(to: endpoint, method: method, metadata: RequestMetadata(token: person?.token, idempotencyKey: key),
+                                    body: Array(body.utf8), timeout: timeout)
+    }
+
     /// Sends and decodes; an error reply fails with its description.
     func call<Body: Encodable, Result: Decodable>(_ method: String, _ body: Body, as person: Person?, key: String? = UUID().uuidString,
                                                   attachments: [[UInt8]] = [], returning: Result.Type = Result.self) async throws -> Result {

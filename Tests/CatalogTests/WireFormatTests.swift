@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func requestFieldsNameTheirField() throws {
-        #expect(throws: RPCError.invalid(["body": "bukan JSON yang sah (not valid JSON)"])) { try RequestFields(Array("{".utf8)) }
+        #expect(throws: RPCError.invalid(["body": "bukan JSON yang sah (not valid JSON): expected a member name at byte 1"])) { try RequestFields(Array("{".utf8)) }
         #expect(throws: RPCError.invalid(["body": "tipe salah, diharapkan object"])) { try RequestFields(Array("[]".utf8)) }
         let fields = try RequestFields(Array(#"{"code": 5, "limit": 2.5, "level": "city", "historical": "yes"}"#.utf8))
         #expect(throws: RPCError.self) { try fields.string("code") }

@@ -107,4 +107,25 @@ import Testing
         let broken = FormValidator([FormField(key: "x", label: "X", type: .text, pattern: "([")])
         #expect(broken.validate(["x": "a"])["x"]?.contains("pattern") == true)
     }
+
+    /// Issue 14 finding 7: text is bounded even where the form sets no length, and holds no control characters.
+    @Test func textIsBoundedAndPrintable() {
+        let free = FormValidator([FormField(key: "catatan", label: "Catatan", type: .text)])
+        #expect(free.validate(["catatan": "Jl. Siliwangi No. 7\nRT 002/RW 005"]) == [:])
+        #expect(free.validate(["catatan": .string(String(repeating: "x", count: FormValidator.maxText + 1))])["catatan"]?.contains("at most") == true)
+        #expect(free.validate(["catatan": "nul\u{0}byte"])["catatan"]?.contains("control") == true)
+        #expect(Self.validator.validate(["nama": "Siti Aminah Panjang", "nik": "3273014107900001"])["nama"]?.contains("at most 10") == true)
+    }
+
+    /// Issue 14 finding 1: a huge number for an option field trapped converting it to `Int`.
+    @Test(arguments: [1e19, 9_223_372_036_854_775_808, 1e300, -1e19, -9_223_372_036_854_775_808, .greatestFiniteMagnitude])
+    func hugeNumbersAreRefusedNotFatal(number: Double) {
+        let errors = Self.validator.validate(["nama": "Siti", "nik": "3273014107900001", "alasan": .number(number), "urutan": .number(number),
+                                              "jumlah": .number(number), "berat": .number(number)])
+        #expect(errors["alasan"]?.contains("not an option") == true)
+        #expect(errors["urutan"]?.contains("not an option") == true)
+        #expect(errors["jumlah"] != nil)
+        #expect(Set(errors.keys).isSubset(of: ["alasan", "urutan", "jumlah", "berat"]), "\(errors)")
+        #expect(Self.validator.validate(["nik": "3273014107900001", "urutan": 3.5])["urutan"] != nil)
+    }
 }

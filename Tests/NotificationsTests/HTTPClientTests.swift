@@ -21,6 +21,15 @@ import Testing
         try HTTPResponseReader.parse(Array(text.utf8), closed: closed)
     }
 
+    /// Issue 14 finding 1: a gateway's chunk size near Int.max overflowed the reader's arithmetic.
+    @Test(arguments: ["7fffffffffffffff", "7ffffffffffffffe", "fffffffffffffff", "1000001"])
+    func hugeChunkSizesAreMalformedNotFatal(size: String) throws {
+        #expect(throws: TransportFailure.self) {
+            try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\nabc")
+        }
+        #expect(throws: TransportFailure.self) { try parse("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\nabc") }
+    }
+
     @Test func readsContentLengthChunkedAndUntilClose() throws {
         guard case .done(let response, let used) = try parse("HTTP/1.1 201 Created\r\nContent-Length: 2\r\nX-A: 1\r\n\r\nokEXTRA") else {
             Issue.record("not done"); return

@@ -4,7 +4,7 @@ import Store
 import Support
 
 extension CatalogService {
-    static let maxPageSize = 1_000
+    static let regionPages = Paging.Sizes(standard: 100, maximum: 1_000)
     static let searchCandidates = 2_000
 
     func registerRegionMethods() {
@@ -33,22 +33,20 @@ extension CatalogService {
     func list(_ request: CatalogAPI.ListRegions) throws -> CatalogAPI.RegionPage {
         let parent = try request.parent.map { try code($0, field: "parent") }
         if let parent, !regions.contains(parent) { throw RPCError(.notFound, "wilayah \(parent) tidak dikenal (unknown region)") }
-        let page = request.page ?? 1, size = request.page_size ?? 100
         var problems: [String: String] = [:]
-        if page < 1 { problems["page"] = "mulai dari 1 (starts at 1)" }
-        if !(1...Self.maxPageSize).contains(size) { problems["page_size"] = "harus 1–\(Self.maxPageSize)" }
+        var paging: Paging?
+        do { paging = try request.paging(Self.regionPages) } catch { problems = error.fields }
         if let level = request.level, let parent, level <= parent.level {
             problems["level"] = "harus di bawah tingkat \(parent.level.rawValue) (must be below the parent's level)"
         }
-        if !problems.isEmpty { throw RPCError.invalid(problems) }
+        guard let paging, problems.isEmpty else { throw RPCError.invalid(problems) }
         let codes: ArraySlice<String> = if let level = request.level {
             regions.descendants(of: parent, at: level)
         } else {
             regions.children(of: parent)[...]
         }
-        let start = min(codes.count, (page - 1) * size)
-        let slice = codes.dropFirst(start).prefix(size)
-        return CatalogAPI.RegionPage(regions: slice.compactMap { regions.region($0) }, page: page, page_size: size, total: codes.count)
+        return CatalogAPI.RegionPage(regions: paging.slice(codes).compactMap { regions.region($0) }, page: paging.page,
+                                     page_size: paging.size, total: codes.count)
     }
 
     func search(_ request: CatalogAPI.SearchRegions) async throws -> CatalogAPI.RegionResults {
@@ -56,7 +54,8 @@ extension CatalogService {
         let limit = request.limit ?? 20
         var problems: [String: String] = [:]
         if query.raw.isEmpty { problems["q"] = "wajib diisi (required)" }
-        if !(1...100).contains(limit) { problems["limit"] = "harus 1–100" }
+        if let problem = TextCheck.lengthProblem(request.q, maxLength: 200) { problems["q"] = problem }
+        if !(1...100).contains(limit) { problems["limit"] = "di luar rentang 1–100 (out of range)" }
         let parent = try request.parent.map { try code($0, field: "parent") }
         if !problems.isEmpty { throw RPCError.invalid(problems) }
         let words = query.isEmpty ? TextFolding.words(query.raw) : query.words

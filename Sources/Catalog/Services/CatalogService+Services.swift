@@ -16,21 +16,25 @@ extension CatalogService {
             }
             return Outcome(body: Array(json.utf8))
         }
-        methods.on("catalog.services.versions") { [unowned self] (request: CatalogAPI.GetService, _: RequestContext) in
+        methods.on("catalog.services.versions") { [unowned self] (request: CatalogAPI.ListVersions, _: RequestContext) in
+            let paging = try request.paging(Self.referencePages)
             let versions = try await self.host.store.read { try ServiceRecords.versions($0, id: request.id) }
             guard !versions.isEmpty else { throw RPCError(.notFound, "layanan \(request.id) tidak ditemukan (not found)") }
-            return CatalogAPI.ServiceVersions(id: request.id, versions: versions)
+            return CatalogAPI.ServiceVersions(id: request.id, versions: Array(paging.slice(versions)), page: paging.page,
+                                              page_size: paging.size, total: versions.count)
         }
         // A hot path: parsed and written without Codable (CatalogAPI.SearchServices / ServiceResults on
         // the wire). A repeated search is answered from the cache on the I/O thread; a new one reads SQLite.
         methods.register("catalog.services.search", .inlineQuery) { [unowned self] _, body in
             let request = try RequestFields(body)
             let limit = try request.int("limit") ?? 20
-            guard (1...100).contains(limit) else { throw RPCError.invalid(["limit": "harus 1–100"]) }
+            guard (1...100).contains(limit) else { throw RPCError.invalid(["limit": "di luar rentang 1–100 (out of range)"]) }
             let filters = ServiceFilters(region: try request.string("region").map { try self.regency($0, field: "region").value },
                                          agency: try request.string("agency"), channel: try request.choice("channel", ServiceChannel.self)?.rawValue,
                                          group: try request.string("group"))
             let text = try request.string("q")
+            let long = ServiceValidator.textProblems([("q", text, 200), ("agency", filters.agency, 64), ("group", filters.group, 64)])
+            if !long.isEmpty { throw RPCError.invalid(long) }
             let key = ServiceSearch.cacheKey(text: text, filters: filters, limit: limit)
             let cached = self.searchCache.lookup(key)
             if let reply = cached.reply { return Outcome(body: reply) }
@@ -39,8 +43,8 @@ extension CatalogService {
             self.searchCache.store(key, reply, generation: cached.generation)
             return Outcome(body: reply)
         }
-        methods.on("catalog.services.upsert", .command) { [unowned self] (request: CatalogAPI.UpsertService, context: RequestContext) in
-            let claims = try self.host.auth.require(context, [.ops])
+        methods.on("catalog.services.upsert", .command, roles: [.ops]) { [unowned self] (request: CatalogAPI.UpsertService, context: RequestContext) in
+            let claims = try self.host.auth.claims(context)
             return try await self.upsert(request, by: claims.sub, context: context)
         }
     }

@@ -11,11 +11,14 @@ extension CatalogService {
             guard let workflow else { throw RPCError(.notFound, "workflow \(request.id) tidak ditemukan (not found)") }
             return workflow
         }
-        methods.on("catalog.workflows.list") { [unowned self] (_: Empty, _: RequestContext) in
-            CatalogAPI.Workflows(workflows: try await self.host.store.read { try ServiceRecords.workflowSummaries($0) })
+        methods.on("catalog.workflows.list") { [unowned self] (request: CatalogAPI.ListWorkflows, _: RequestContext) in
+            let paging = try request.paging(Self.referencePages)
+            let workflows = try await self.host.store.read { try ServiceRecords.workflowSummaries($0) }
+            return CatalogAPI.Workflows(workflows: Array(paging.slice(workflows)), page: paging.page, page_size: paging.size,
+                                        total: workflows.count)
         }
-        methods.on("catalog.workflows.upsert", .command) { [unowned self] (request: CatalogAPI.UpsertWorkflow, context: RequestContext) in
-            let claims = try self.host.auth.require(context, [.ops])
+        methods.on("catalog.workflows.upsert", .command, roles: [.ops]) { [unowned self] (request: CatalogAPI.UpsertWorkflow, context: RequestContext) in
+            let claims = try self.host.auth.claims(context)
             let time = self.timestamp
             return try await self.host.store.write { [self] db in
                 let validator = ServiceValidator(agencies: try ServiceRecords.agencyIDs(db), regionExists: { _ in true })

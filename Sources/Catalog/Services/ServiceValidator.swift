@@ -1,6 +1,7 @@
 import Foundation
 import Domain
 import ServiceKit
+import Support
 
 /// Everything that must hold of a service definition before the catalog stores it, reported
 /// together as field errors (`service.agency`, `service.sla.value`, `service.workflow.states`…).
@@ -11,6 +12,19 @@ struct ServiceValidator {
 
     /// Services of this group are free by law (UU 24/2013 Pasal 79A): fee 0, no regional override.
     static let freeByLawGroups: Set<String> = ["adminduk"]
+
+    /// Fees a service or a kab/kota may ask, in rupiah.
+    static let feeRange = 0...1_000_000_000
+    static let feeProblem = "harus 0–1000000000 (must be 0–1,000,000,000)"
+
+    /// Length and control-character problems of free-text fields, by field: (field, text, most characters).
+    static func textProblems(_ fields: [(String, String?, Int)], multiline: Bool = false) -> [String: String] {
+        var problems: [String: String] = [:]
+        for case let (field, text?, limit) in fields {
+            if let problem = TextCheck.problem(text, maxLength: limit, multiline: multiline) { problems[field] = problem }
+        }
+        return problems
+    }
 
     static func isValidID(_ id: String) -> Bool {
         guard (2...64).contains(id.count), let first = id.first, first.isASCII, first.isLetter || first.isNumber else { return false }
@@ -29,7 +43,8 @@ struct ServiceValidator {
         if !unknownInvolved.isEmpty {
             problems["service.also_involves"] = "instansi tidak dikenal (unknown agency): " + unknownInvolved.joined(separator: ", ")
         }
-        if draft.fee_idr < 0 { problems["service.fee_idr"] = "tidak boleh negatif (must be ≥ 0)" }
+        problems.merge(Self.draftTextProblems(draft)) { first, _ in first }
+        if !Self.feeRange.contains(draft.fee_idr) { problems["service.fee_idr"] = Self.feeProblem }
         if let group = draft.group, Self.freeByLawGroups.contains(group), draft.fee_idr != 0 {
             problems["service.fee_idr"] = "layanan adminduk tidak dipungut biaya (free by law, UU 24/2013 Pasal 79A)"
         }
@@ -46,6 +61,31 @@ struct ServiceValidator {
         if case .definition(let workflow) = draft.workflow {
             problems.merge(workflowProblems(workflow, prefix: "service.workflow")) { first, _ in first }
         }
+        return problems
+    }
+
+    /// The free text of a definition: names, descriptions, keywords, form labels and help.
+    static func draftTextProblems(_ draft: ServiceDraft) -> [String: String] {
+        var fields: [(String, String?, Int)] = [
+            ("service.name", draft.name, 200), ("service.name_en", draft.name_en, 200), ("service.group", draft.group, 64),
+            ("service.legal_basis", draft.legal_basis, 1_000), ("service.output", draft.output, 200),
+        ]
+        fields += draft.keywords.enumerated().map { ("service.keywords[\($0.offset)]", $0.element, 100) }
+        for (index, field) in draft.form.enumerated() {
+            let at = "service.form[\(index)]"
+            fields += [("\(at).label", field.label, 200), ("\(at).label_en", field.label_en, 200), ("\(at).pattern", field.pattern, 500),
+                       ("\(at).prefill", field.prefill, 64)]
+            fields += (field.options ?? []).enumerated().map { ("\(at).options[\($0.offset)]", $0.element, 100) }
+        }
+        for (index, requirement) in draft.requirements.enumerated() {
+            fields.append(("service.requirements[\(index)].label", requirement.label, 200))
+        }
+        var problems = textProblems(fields)
+        problems.merge(textProblems([("service.description", draft.description, 4_000), ("service.description_en", draft.description_en, 4_000)]
+                                    + draft.form.enumerated().map { ("service.form[\($0.offset)].help", $0.element.help, 1_000) },
+                                    multiline: true)) { first, _ in first }
+        if draft.keywords.count > 100 { problems["service.keywords"] = "maksimal 100 kata (at most 100 keywords)" }
+        if draft.form.count > 100 { problems["service.form"] = "maksimal 100 isian (at most 100 fields)" }
         return problems
     }
 
@@ -68,6 +108,13 @@ struct ServiceValidator {
     func workflowProblems(_ workflow: WorkflowDefinition, prefix: String) -> [String: String] {
         var problems = workflow.problems(prefix: prefix)
         if !Self.isValidID(workflow.id) { problems["\(prefix).id"] = "huruf kecil, angka dan -, 2–64 karakter (lowercase slug)" }
+        var names = workflow.states.enumerated().map { ("\(prefix).states[\($0.offset)]", $0.element) }
+        names += workflow.actions.enumerated().map { ("\(prefix).actions[\($0.offset)].action", $0.element.action) }
+        for (field, name) in names { if let problem = TextCheck.nameProblem(name, maxLength: 64) { problems[field] = problem } }
+        problems.merge(Self.textProblems([("\(prefix).description", workflow.description, 4_000)], multiline: true)) { first, _ in first }
+        if workflow.states.count > 100 || workflow.actions.count > 200 {
+            problems["\(prefix).states"] = "maksimal 100 status dan 200 aksi (at most 100 states, 200 actions)"
+        }
         for (index, action) in workflow.actions.enumerated() {
             if Role(rawValue: action.role) == nil {
                 problems["\(prefix).actions[\(index)].role"] = "peran tidak dikenal: " + action.role

@@ -27,9 +27,9 @@ extension CatalogService {
                 return CatalogAPI.Agencies(agencies: agencies, offices: offices)
             }
         }
-        methods.on("catalog.agencies.upsert", .command) { [unowned self] (request: CatalogAPI.Agency, context: RequestContext) in
-            let claims = try self.host.auth.require(context, [.ops])
-            var problems: [String: String] = [:]
+        methods.on("catalog.agencies.upsert", .command, roles: [.ops]) { [unowned self] (request: CatalogAPI.Agency, context: RequestContext) in
+            let claims = try self.host.auth.claims(context)
+            var problems = ServiceValidator.textProblems([("name", request.name, 200), ("short", request.short, 50), ("name_en", request.name_en, 200)])
             if !ServiceValidator.isValidID(request.id) { problems["id"] = "huruf kecil, angka dan -, 2–64 karakter (lowercase slug)" }
             if request.name.trimmingCharacters(in: .whitespaces).isEmpty { problems["name"] = "wajib diisi (required)" }
             if request.short.trimmingCharacters(in: .whitespaces).isEmpty { problems["short"] = "wajib diisi (required)" }

@@ -16,13 +16,15 @@ extension CatalogService {
             return answer
         }
         methods.on("catalog.availability.list") { [unowned self] (request: CatalogAPI.ListAvailability, _: RequestContext) in
+            let paging = try request.paging(Self.referencePages)
             let regency = try self.regency(request.region, field: "region")
             let answers = try await self.host.store.read { try Self.availability($0, region: regency.value, service: nil) }
-            return CatalogAPI.AvailabilityList(region: regency.value, services: answers)
+            return CatalogAPI.AvailabilityList(region: regency.value, services: Array(paging.slice(answers)), page: paging.page,
+                                               page_size: paging.size, total: answers.count)
         }
-        methods.on("catalog.availability.set", .command) { [unowned self] (request: CatalogAPI.SetAvailability, context: RequestContext) in
+        methods.on("catalog.availability.set", .command, roles: Self.regionAdmins) { [unowned self] (request: CatalogAPI.SetAvailability, context: RequestContext) in
             let regency = try self.regency(request.region, field: "region")
-            let claims = try self.requireRegionAdmin(context, region: regency.value)
+            let claims = try self.regionAdmin(context, region: regency.value)
             return try await self.setAvailability(request, regency: regency.value, by: claims.sub, context: context)
         }
     }
@@ -60,9 +62,9 @@ extension CatalogService {
             guard let service = try db.queryOne("SELECT group_id FROM services WHERE id = ?", [.text(request.service)]) else {
                 throw RPCError(.notFound, "layanan \(request.service) tidak ditemukan (not found)")
             }
-            var problems: [String: String] = [:]
+            var problems = ServiceValidator.textProblems([("note", request.note, 1_000)])
             if let fee = request.fee_idr {
-                if fee < 0 { problems["fee_idr"] = "tidak boleh negatif (must be ≥ 0)" }
+                if !ServiceValidator.feeRange.contains(fee) { problems["fee_idr"] = ServiceValidator.feeProblem }
                 if let group = service.string("group_id"), ServiceValidator.freeByLawGroups.contains(group), fee != 0 {
                     problems["fee_idr"] = "layanan adminduk tidak dipungut biaya (free by law, UU 24/2013 Pasal 79A)"
                 }

@@ -8,10 +8,12 @@ extension CatalogService {
     func registerSiteMethods() {
         let methods = host.methods
         methods.on("catalog.sites.list") { [unowned self] (request: CatalogAPI.ListSites, _: RequestContext) in
+            let paging = try request.paging(Self.referencePages)
             let region = try request.region.map { try self.code($0, field: "region") }
             let regions = self.regions
             let sites = try await self.host.store.read { try SiteRecords.sites($0, inside: region, regions: regions) }
-            return CatalogAPI.Sites(sites: sites.filter { request.status == nil || $0.status == request.status })
+                .filter { request.status == nil || $0.status == request.status }
+            return CatalogAPI.Sites(sites: Array(paging.slice(sites)), page: paging.page, page_size: paging.size, total: sites.count)
         }
         methods.on("catalog.sites.get") { [unowned self] (request: CatalogAPI.GetSite, _: RequestContext) -> Site in
             let regions = self.regions
@@ -20,10 +22,10 @@ extension CatalogService {
             }
             return site
         }
-        methods.on("catalog.sites.upsert", .command) { [unowned self] (request: CatalogAPI.UpsertSite, context: RequestContext) -> Site in
+        methods.on("catalog.sites.upsert", .command, roles: Self.regionAdmins) { [unowned self] (request: CatalogAPI.UpsertSite, context: RequestContext) -> Site in
             let regency = try self.code(request.region, field: "region", level: .regency)
             guard self.regions.contains(regency) else { throw RPCError(.notFound, "wilayah \(regency) tidak dikenal (unknown region)") }
-            let claims = try self.requireRegionAdmin(context, region: regency.value)
+            let claims = try self.regionAdmin(context, region: regency.value)
             return try await self.upsertSite(request, regency: regency, by: claims.sub, context: context)
         }
     }
@@ -34,7 +36,9 @@ extension CatalogService {
 
     func upsertSite(_ request: CatalogAPI.UpsertSite, regency: RegionCode, by author: String, context: RequestContext) async throws -> Site {
         let id = request.id ?? "mpp-" + regency.value
-        var problems = SiteHours.problems(request.hours ?? [])
+        var problems = SiteHours.problems(request.hours ?? []).merging(ServiceValidator.textProblems([
+            ("name", request.name, 200), ("address", request.address, 500), ("phone", request.phone, 50), ("note", request.note, 1_000),
+        ])) { first, _ in first }
         if !Self.isValidSiteID(id) { problems["id"] = "huruf kecil, angka, - dan ., 2–64 karakter" }
         if let name = request.name, name.trimmingCharacters(in: .whitespaces).isEmpty { problems["name"] = "wajib diisi (required)" }
         if let date = request.inaugurated, CivilDate(date) == nil { problems["inaugurated"] = "tanggal YYYY-MM-DD" }

@@ -13,7 +13,8 @@ struct RequestFields {
             members = [:]
             return
         }
-        guard let value = try? JSONParser.parse(bytes) else { throw RPCError.invalid(["body": "bukan JSON yang sah (not valid JSON)"]) }
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch let failure as JSONParser.Failure { throw RPCError.notJSON(failure) }
         guard case .object(let members) = value else { throw RPCError.invalid(["body": "tipe salah, diharapkan object"]) }
         self.members = members
     }
@@ -40,8 +41,8 @@ struct RequestFields {
     func int(_ key: String) throws -> Int? {
         switch members[key] {
         case .number(let number):
-            guard let whole = Int(exactly: number) else { throw RPCError.invalid([key: "tipe salah, diharapkan integer"]) }
-            return whole
+            if let whole = Int(exactly: number) { return whole }
+            throw RPCError.invalid([key: number.rounded() == number ? "di luar rentang (out of range)" : "tipe salah, diharapkan integer"])
         case nil, .null?: return nil
         default: throw RPCError.invalid([key: "tipe salah, diharapkan integer"])
         }

@@ -24,15 +24,14 @@ public final class Authenticator: Sendable {
         }
     }
 
-    /// The claims when the holder has one of `roles`; `permission_denied` otherwise.
-    @discardableResult
-    public func require(_ context: RequestContext, _ roles: Set<Role>) throws -> AccessClaims {
+    /// The bus's `RoleCheck` (`MethodTable.on(…, roles:)`): the caller's token is valid and its
+    /// role one of `names`; else `unauthenticated` or `permission_denied`, before the body is read.
+    public func admit(_ context: RequestContext, roleNames names: Set<String>) throws {
         let claims = try claims(context)
-        guard roles.contains(claims.role) else {
-            throw RPCError(.permissionDenied, "peran \(claims.role.rawValue) tidak diizinkan untuk \(context.method)",
-                           details: ["allowed_roles": .array(roles.map { .string($0.rawValue) }.sorted { "\($0)" < "\($1)" })])
+        guard names.contains(claims.role.rawValue) else {
+            throw RPCError(.permissionDenied, "peran \(claims.role.rawValue) tidak diizinkan untuk \(context.method) (role not allowed)",
+                           details: ["allowed_roles": .array(names.sorted().map { .string($0) })])
         }
-        return claims
     }
 
     /// Who is calling, for idempotency: the token's subject when it verifies, else the CURVE key name.

@@ -24,7 +24,7 @@ public final class ServiceHost: Sendable {
     public let client: ServiceClient
     public let keys: KeyRing?
     public let loop: IOLoop
-    /// Token checks for handlers (`auth.require(context, [.officer])`).
+    /// Token checks: the roles declared with `methods.on(…, roles:)`, and `auth.claims(context)` in handlers.
     public let auth: Authenticator
     /// Events this instance's consumers parked, counted for `sys.health` and `sys.metrics`.
     public let parked: ParkedTally
@@ -47,7 +47,9 @@ public final class ServiceHost: Sendable {
                             level: configuration.logLevel, sink: logSink)
         self.logger = logger
         metrics = Metrics()
-        methods = MethodTable()
+        let auth = Authenticator()
+        self.auth = auth
+        methods = MethodTable(roleCheck: { context, roles in try auth.admit(context, roleNames: roles) })
         store = try Store(path: configuration.databasePath, migrations: migrations)
 
         if configuration.curve {
@@ -69,8 +71,6 @@ public final class ServiceHost: Sendable {
         client = stack.client
 
         let idempotency = try await IdempotencyCache(store: store, window: configuration.idempotencyWindow, clock: clock)
-        let auth = Authenticator()
-        self.auth = auth
         var limits = ServerLimits()
         limits.maxMessageBytes = Int64(configuration.maxMessageBytes)
         server = RPCServer(loop: loop, identity: ServiceIdentity(service: configuration.service, instance: configuration.instance,
