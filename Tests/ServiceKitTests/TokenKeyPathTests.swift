@@ -20,10 +20,7 @@ import ZMQ
 
     /// A service with one ops-only method that follows identity like every service does.
     func startVictim(_ host: ServiceHost) async throws {
-        host.methods.on("victim.ops") { [unowned host] (_: Empty, context: RequestContext) -> Empty in
-            try host.auth.require(context, [.ops])
-            return Empty()
-        }
+        host.methods.on("victim.ops", roles: [.ops]) { (_: Empty, _: RequestContext) -> Empty in Empty() }
         try await host.start()
         try await host.auth.followIdentity(host: host)
     }
