@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "BusTests", dependencies: ["Bus", "TestKit", "ZMQ", "Store", "Support"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestKit", "Bus", "ServiceKit"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestKit", "Sodium", "Bus", "Registry", "ZMQ"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Store", "Support", "TestKit", "Identity"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Bus", "ZMQ", "Store", "Support", "TestKit", "Identity", "ServiceKit"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Support"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestKit", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "ApplicationsTests", dependencies: ["Applications", "TestKit", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
