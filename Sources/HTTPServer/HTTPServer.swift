@@ -1,5 +1,6 @@
 import CEpoll
 import Support
+import Synchronization
 
 /// A strict, small HTTP/1.1 server for behind nginx: one epoll thread holds every connection (no
 /// task or thread per connection, so idle keep-alive connections and SSE streams cost a few hundred
@@ -62,6 +63,8 @@ public final class HTTPServer: Sendable {
     public let address: HTTPListenAddress
     private let core: ServerCore
     private let loop: EventLoop
+    /// The one drain, whoever asks for it first (later callers wait for the same).
+    private let stopping = Mutex<Task<Void, Never>?>(nil)
 
     /// Binds `address` and starts serving on a new loop thread.
     public init(listeningOn address: HTTPListenAddress, configuration: Configuration = Configuration(),
@@ -94,10 +97,18 @@ public final class HTTPServer: Sendable {
 
     /// Graceful drain, for SIGTERM: stops accepting, closes idle keep-alive connections, finishes the
     /// requests in flight (answered with `Connection: close`), then ends the event streams; at the
-    /// deadline, closes whatever is left. Then the loop thread ends. Calling it again waits as well.
+    /// deadline, closes whatever is left. Then the loop thread ends. A second call waits for the first.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
-        await core.drain(within: gracePeriod)
-        loop.stop()
+        let task = stopping.withLock { stopping in
+            if let stopping { return stopping }
+            let task = Task { [core, loop] in
+                await core.drain(within: gracePeriod)
+                loop.stop()
+            }
+            stopping = task
+            return task
+        }
+        await task.value
     }
 }
 

@@ -4,7 +4,7 @@ import Glibc
 extension ServerCore {
     struct Drain {
         let deadline: UInt64
-        var waiting: [CheckedContinuation<Void, Never>]
+        let done: CheckedContinuation<Void, Never>
         var finishing = false
     }
 
@@ -73,14 +73,10 @@ extension ServerCore {
 
     /// Stops accepting, closes idle keep-alive connections, lets the others finish the requests
     /// they carry (their last response says `Connection: close`); when only streams are left, or at
-    /// the deadline, ends everything and resumes the caller.
+    /// the deadline, ends everything and resumes the caller. Called once (`HTTPServer.shutdown`).
     func beginDrain(within gracePeriod: Duration, _ continuation: CheckedContinuation<Void, Never>) {
         now = EventLoop.now()
-        if drain != nil {
-            drain?.waiting.append(continuation)
-            return
-        }
-        drain = Drain(deadline: now + gracePeriod.nanoseconds, waiting: [continuation])
+        drain = Drain(deadline: now + gracePeriod.nanoseconds, done: continuation)
         for listener in listeners { listener.close() }
         listeners = []
         for connection in openConnectionList where connection.stream == nil && connection.phase == .open {
@@ -105,8 +101,6 @@ extension ServerCore {
             if connection.stream != nil { flush(connection) }  // queued events go first, if the socket takes them
             close(connection, .serverStopping)
         }
-        let waiting = drain.waiting
-        self.drain?.waiting = []
-        for continuation in waiting { continuation.resume() }
+        drain.done.resume()
     }
 }
