@@ -61,7 +61,7 @@ final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
     func start(tick: Duration, onEvents: @escaping (ReadyEvents) -> Void, onTick: @escaping () -> Void) {
         self.onEvents = onEvents
         self.onTick = onTick
-        tickNanoseconds = max(1_000_000, UInt64(tick.components.seconds) * 1_000_000_000 + UInt64(tick.components.attoseconds / 1_000_000_000))
+        tickNanoseconds = max(1_000_000, tick.nanoseconds)
         let thread = Thread { [unowned self] in self.run() }
         thread.name = name
         thread.stackSize = 1 << 20
@@ -204,4 +204,13 @@ final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
 /// One batch of `epoll_wait` results, valid during the call it is passed to, on the loop thread.
 struct ReadyEvents: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<epoll_event>
+}
+
+extension Duration {
+    /// Whole nanoseconds (negative durations count as zero).
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+    }
 }

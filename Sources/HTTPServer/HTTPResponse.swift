@@ -37,9 +37,7 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The plain-text answer the server itself gives for `status` (errors, refusals).
-    static func plain(_ status: HTTPStatus, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        var response = HTTPResponse(status: status, text: "\(status.code) \(status.reasonPhrase)\n")
-        for field in headers { response.headers.add(field.name, field.value) }
-        return response
+    static func plain(_ status: HTTPStatus) -> HTTPResponse {
+        HTTPResponse(status: status, text: "\(status.code) \(status.reasonPhrase)\n")
     }
 }

@@ -1,4 +1,5 @@
 import CEpoll
+import Glibc
 import Support
 import Synchronization
 
@@ -8,6 +9,18 @@ import Synchronization
 ///
 /// It refuses what nginx never sends upstream: chunked or other transfer codings, absolute-form
 /// targets, obs-fold, bare LF; every framing error is answered and the connection closed.
+///
+///     let server = try HTTPServer(listeningOn: .tcp(host: "127.0.0.1", port: 8081)) { request in
+///         switch request.path {
+///         case "/healthz": return HTTPResponse(status: .ok, text: "ok")
+///         case "/api/v1/events": return .eventStream { stream in hub.add(stream) }  // hub: the gateway's table
+///         default: return HTTPResponse(status: .notFound, text: "not found")
+///         }
+///     }
+///     // on SIGTERM:
+///     await server.shutdown(gracePeriod: .seconds(10))
+///
+/// Call `shutdown` before letting go of it: the loop thread and the listening socket live until then.
 public final class HTTPServer: Sendable {
     /// Answers one request. A response may be a Server-Sent Events stream (`HTTPResponse.eventStream`).
     public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
@@ -81,10 +94,15 @@ public final class HTTPServer: Sendable {
         self.loop = loop
         let core = ServerCore(loop: loop, listeners: [listener], configuration: configuration, handler: handler)
         self.core = core
-        loop.add(listener.fd, token: UInt64(UInt32(bitPattern: listener.fd)), events: EPOLLIN.rawValue)
         loop.start(tick: configuration.tick,
                    onEvents: { events in core.assumeIsolated { $0.handle(events) } },
                    onTick: { core.assumeIsolated { $0.tick() } })
+        guard loop.add(listener.fd, token: listener.token, events: EPOLLIN.rawValue) else {
+            let code = errno
+            loop.stop()
+            listener.close()
+            throw .system("epoll_ctl", code)
+        }
     }
 
     /// The server's loop as an executor (what `HandlerExecution.onLoop` uses).

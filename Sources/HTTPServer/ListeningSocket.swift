@@ -7,6 +7,9 @@ struct ListeningSocket {
     /// The bound address (the kernel's port when 0 was asked for).
     let address: HTTPListenAddress
 
+    /// Its epoll token: generation 0, which no connection has.
+    var token: UInt64 { UInt64(UInt32(bitPattern: fd)) }
+
     enum Accepted {
         case connection(fd: Int32, remoteAddress: String)
         case wouldBlock
@@ -49,7 +52,9 @@ struct ListeningSocket {
         let fd = try socketDescriptor(family: family)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        try bindAndListen(fd, &storage, length, backlog: backlog, what: HTTPListenAddress.tcp(host: host, port: port).description)
+        try withUnsafeBytes(of: &storage) { raw throws(HTTPServerError) in
+            try bindAndListen(fd, raw, length, backlog: backlog, what: HTTPListenAddress.tcp(host: host, port: port).description)
+        }
         var bound = sockaddr_storage()
         var boundLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &boundLength) } }
@@ -70,10 +75,8 @@ struct ListeningSocket {
         }
         try removeStaleSocket(path: path, address: address)
         let fd = try socketDescriptor(family: AF_UNIX)
-        try withUnsafeMutableBytes(of: &address) { raw throws(HTTPServerError) in
-            var storage = sockaddr_storage()
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(raw)) }
-            try bindAndListen(fd, &storage, socklen_t(MemoryLayout<sockaddr_un>.size), backlog: backlog, what: "unix:" + path)
+        try withUnsafeBytes(of: &address) { raw throws(HTTPServerError) in
+            try bindAndListen(fd, raw, socklen_t(MemoryLayout<sockaddr_un>.size), backlog: backlog, what: "unix:" + path)
         }
         if let mode { chmod(path, mode_t(mode)) }
         return ListeningSocket(fd: fd, address: .unix(path: path))
@@ -100,10 +103,9 @@ struct ListeningSocket {
         return fd
     }
 
-    private static func bindAndListen(_ fd: Int32, _ storage: inout sockaddr_storage, _ length: socklen_t, backlog: Int32,
+    private static func bindAndListen(_ fd: Int32, _ address: UnsafeRawBufferPointer, _ length: socklen_t, backlog: Int32,
                                       what: String) throws(HTTPServerError) {
-        let bound = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else {
+        guard bind(fd, address.baseAddress!.assumingMemoryBound(to: sockaddr.self), length) == 0 else {
             let code = errno
             Glibc.close(fd)
             throw code == EADDRINUSE ? .addressInUse(what) : .system("bind \(what)", code)

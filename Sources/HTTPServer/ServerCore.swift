@@ -85,7 +85,7 @@ actor ServerCore {
                 // Out of descriptors or memory: stop asking until the next tick instead of spinning.
                 counters.acceptErrors += 1
                 acceptPaused = true
-                for listener in listeners { loop.modify(listener.fd, token: UInt64(UInt32(bitPattern: listener.fd)), events: 0) }
+                for listener in listeners { loop.modify(listener.fd, token: listener.token, events: 0) }
                 configuration.logger?.warning("http: accept paused", ["error": .string(String(cString: strerror(code)))])
                 return
             case .failed:
@@ -97,7 +97,7 @@ actor ServerCore {
     func resumeAccepting() {
         guard acceptPaused, drain == nil else { return }
         acceptPaused = false
-        for listener in listeners { loop.modify(listener.fd, token: UInt64(UInt32(bitPattern: listener.fd)), events: EPOLLIN.rawValue) }
+        for listener in listeners { loop.modify(listener.fd, token: listener.token, events: EPOLLIN.rawValue) }
     }
 
     /// Over the connection cap (or draining): a canned 503, then close.
@@ -227,13 +227,4 @@ actor ServerCore {
 
     /// Every open connection (a snapshot: closing one while iterating is fine).
     var openConnectionList: [Connection] { connections.compactMap { $0 } }
-}
-
-extension Duration {
-    /// Whole nanoseconds (negative durations count as zero).
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-    }
 }
