@@ -26,6 +26,8 @@ final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
         var jobs: [Work] = []
         var sleeping = false
         var stopping = false
+        /// The loop has ended: nothing submitted now would ever run.
+        var stopped = false
     }
 
     private let shared = Mutex(Shared())
@@ -88,22 +90,26 @@ final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
     // MARK: SerialExecutor, TaskExecutor
 
     func enqueue(_ job: consuming ExecutorJob) {
-        submit(.job(UnownedJob(job)))
+        _ = submit(.job(UnownedJob(job)))  // after stop: the job never runs (the server is gone)
     }
 
     /// Runs `work` on the loop thread, after what is already queued: cheaper than hopping a task.
-    func execute(_ work: @escaping @Sendable () -> Void) {
+    /// False (and `work` never runs) once the loop has stopped.
+    @discardableResult
+    func execute(_ work: @escaping @Sendable () -> Void) -> Bool {
         submit(.closure(work))
     }
 
-    private func submit(_ work: Work) {
-        let wake = shared.withLock { state -> Bool in
+    private func submit(_ work: Work) -> Bool {
+        let (accepted, wake) = shared.withLock { state -> (Bool, Bool) in
+            guard !state.stopped else { return (false, false) }
             state.jobs.append(work)
-            guard state.sleeping else { return false }
+            guard state.sleeping else { return (true, false) }
             state.sleeping = false
-            return true
+            return (true, true)
         }
         if wake { signal() }
+        return accepted
     }
 
     func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
@@ -166,7 +172,10 @@ final class EventLoop: SerialExecutor, TaskExecutor, @unchecked Sendable {
                 }
             }
             batch.removeAll(keepingCapacity: true)
-            if stopping && shared.withLock({ $0.jobs.isEmpty }) { break }
+            if stopping && shared.withLock({ state in
+                state.stopped = state.jobs.isEmpty
+                return state.stopped
+            }) { break }
 
             let now = Self.now()
             if now >= nextTick {

@@ -78,6 +78,8 @@ public final class HTTPServer: Sendable {
     private let loop: EventLoop
     /// The one drain, whoever asks for it first (later callers wait for the same).
     private let stopping = Mutex<Task<Void, Never>?>(nil)
+    /// The counters as the drain left them (the loop that kept them is gone).
+    private let finalCounters = Mutex(HTTPServerCounters())
 
     /// Binds `address` and starts serving on a new loop thread.
     public init(listeningOn address: HTTPListenAddress, configuration: Configuration = Configuration(),
@@ -108,9 +110,12 @@ public final class HTTPServer: Sendable {
     /// The server's loop as an executor (what `HandlerExecution.onLoop` uses).
     public var loopExecutor: any TaskExecutor { loop }
 
-    /// A snapshot of the counters.
+    /// A snapshot of the counters (after shutdown: the last one).
     public func counters() async -> HTTPServerCounters {
-        await core.snapshot()
+        await withCheckedContinuation { continuation in
+            let queued = loop.execute { [core] in continuation.resume(returning: core.assumeIsolated { $0.counters }) }
+            if !queued { continuation.resume(returning: finalCounters.withLock { $0 }) }
+        }
     }
 
     /// Graceful drain, for SIGTERM: stops accepting, closes idle keep-alive connections, finishes the
@@ -119,8 +124,10 @@ public final class HTTPServer: Sendable {
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
         let task = stopping.withLock { stopping in
             if let stopping { return stopping }
-            let task = Task { [core, loop] in
+            let task = Task { [self] in
                 await core.drain(within: gracePeriod)
+                let last = await core.snapshot()
+                finalCounters.withLock { $0 = last }
                 loop.stop()
             }
             stopping = task

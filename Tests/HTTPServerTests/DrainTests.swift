@@ -89,6 +89,17 @@ import Testing
         await shutdown.value
     }
 
+    @Test func countersAfterShutdownAreTheLastOnes() async throws {
+        let server = try HTTPServer(listeningOn: .tcp(host: "127.0.0.1", port: 0), configuration: testConfiguration(), handler: echo)
+        let client = try await TestClient.connect(server.address)
+        defer { client.close() }
+        await client.send(get("/"))
+        #expect(try await client.readResponse().status == 200)
+        await server.shutdown(gracePeriod: .seconds(1))
+        let counters = await server.counters()  // the loop is gone: this must not wait for it
+        #expect(counters.requests == 1 && counters.responses2xx == 1 && counters.connectionsOpen == 0)
+    }
+
     @Test func shutdownTwiceWaitsTwice() async throws {
         let server = try HTTPServer(listeningOn: .tcp(host: "127.0.0.1", port: 0), configuration: testConfiguration(), handler: echo)
         async let first: Void = server.shutdown(gracePeriod: .seconds(1))
