@@ -49,6 +49,7 @@ public struct HTTPRequestParser: Sendable {
         case none, wanted, sent
     }
 
+    /// A parser for one connection's bytes.
     public init(limits: HTTPLimits = HTTPLimits()) { self.limits = limits }
 
     /// Adds received bytes (ignored once the parser has failed).

@@ -35,7 +35,9 @@ public final class HTTPServer: Sendable {
         case on(any TaskExecutor)
     }
 
+    /// How the server behaves; the defaults suit running behind nginx.
     public struct Configuration: Sendable {
+        /// Request line, header and body limits (414, 431, 413).
         public var limits = HTTPLimits()
         /// Open connections (streams included); more are answered 503 and closed.
         public var maxConnections = 16_384
@@ -55,10 +57,12 @@ public final class HTTPServer: Sendable {
         public var heartbeatInterval: Duration = .seconds(15)
         /// Unsent bytes a stream may hold before it is dropped as too slow.
         public var maxStreamBacklogBytes = 64 * 1024
+        /// Connections the kernel holds before they are accepted.
         public var listenBacklog: Int32 = 1024
         /// Permissions of a unix socket (e.g. `0o666` so that nginx workers running as `nobody` can connect).
         public var unixSocketMode: UInt32?
         public var handlerExecution = HandlerExecution.concurrent
+        /// Where accept failures, unwritable handler responses (warning, error) and refused requests (debug) go.
         public var logger: Logger?
         /// The loop thread's name (15 characters show).
         public var threadName = "mpp-http"

@@ -131,8 +131,8 @@ actor ServerCore {
 
     // MARK: moving bytes
 
-    /// Does everything the connection is ready for: responses whose turn came, writing, taking
-    /// buffered requests, reading. Loops until nothing moves, then closes it if it is done.
+    /// Does everything the connection is ready for: taking buffered requests, queuing responses
+    /// whose turn came, writing, reading. Loops until nothing moves, then closes it if it is done.
     func pump(_ connection: Connection) {
         while !connection.isClosed {
             var moved = takeRequests(connection)
