@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Kernel interfaces Glibc's Swift module leaves out (epoll, eventfd): headers only, nothing to link.
+        .systemLibrary(name: "CEpoll"),
 
         // Thin bindings.
         .target(name: "ZMQ", dependencies: ["CZeroMQ"]),
@@ -30,6 +32,9 @@ let package = Package(
 
         // Shared primitives: JSON logs, clock, metrics, environment, backoff.
         .target(name: "Support"),
+
+        // A strict, small HTTP/1.1 server for behind nginx: one epoll thread, Content-Length bodies, SSE.
+        .target(name: "HTTPServer", dependencies: ["CEpoll", "Support"]),
 
         // MPP/1 over ZeroMQ: RPC, events, registry client.
         .target(name: "Bus", dependencies: ["ZMQ", "Store", "Support"]),
@@ -75,6 +80,7 @@ let package = Package(
         .testTarget(name: "ZMQTests", dependencies: ["ZMQ", "TestKit", "Support"]),
         .testTarget(name: "SodiumTests", dependencies: ["Sodium"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CEpoll", "Support"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "BusTests", dependencies: ["Bus", "TestKit", "ZMQ", "Store", "Support"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestKit", "Bus", "ServiceKit"]),
