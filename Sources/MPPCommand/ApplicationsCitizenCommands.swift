@@ -30,9 +30,11 @@ struct TrackCommand: Command {
     func run(_ arguments: Arguments, _ context: CommandContext) async throws -> Int32 {
         let number = try arguments.required(0, "NUMBER")
         let view = try await ApplicationsCLI.call(context, "applications.track", TrackingRef(tracking_number: number), arguments, as: TrackView.self)
+        let language = PeopleTime.language(context)
         context.emit(view) {
             "\(view.tracking_number)  \(view.service_name)\n  status       \(view.status)\(view.terminal ? " (selesai / finished)" : "")\n"
-                + "  submitted    \(view.submitted_on)\n  last update  \(view.last_update)"
+                + "  submitted    \(PeopleTime.showDate(view.submitted_on, language))\n"
+                + "  last update  \(PeopleTime.show(view.last_update, region: view.tracking_number, language))"
         }
         return 0
     }

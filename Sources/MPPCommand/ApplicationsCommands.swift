@@ -61,8 +61,8 @@ enum ApplicationsCLI {
     static func table(_ page: ApplicationPage, empty: String) -> String {
         guard !page.items.isEmpty else { return empty }
         let rows = page.items.map { item in
-            [item.tracking_number, item.service, item.state, item.due_at.map { String($0.prefix(16)) } ?? "-", item.late ? "LATE" : "",
-             item.claimed_by ?? "-", String(item.updated_at.prefix(16))]
+            [item.tracking_number, item.service, item.state, PeopleTime.show(item.due_at, region: item.region), item.late ? "LATE" : "",
+             item.claimed_by ?? "-", PeopleTime.show(item.updated_at, region: item.region)]
         }
         let more = Paging.hasMore(page: page.page, pageSize: page.page_size, total: page.total)
             ? "\n(\(page.total) in all; more: --page \(page.page + 1))" : ""
@@ -74,13 +74,13 @@ enum ApplicationsCLI {
         var lines = ["\(view.tracking_number)  \(view.service_name) (\(view.service) v\(view.service_version))",
                      "  state      \(view.state)\(view.paused ? " (menunggu pemohon / waiting on the applicant)" : "")",
                      "  region     \(view.region)\(view.site.map { "  site \($0)" } ?? "")",
-                     "  due        \(view.sla.due_at ?? "-")\(view.sla.late ? "  TERLAMBAT (late)" : "")"]
+                     "  due        \(PeopleTime.show(view.sla.due_at, region: view.region))\(view.sla.late ? "  TERLAMBAT (late)" : "")"]
         if let claimed = view.claimed_by { lines.append("  claimed by \(claimed)") }
         if let output = view.output { lines.append("  output     \(output)") }
         if let prefilled = view.prefilled, !prefilled.isEmpty { lines.append("  prefilled  \(prefilled.sorted().joined(separator: ", ")) (from your profile)") }
         lines += view.form.keys.sorted().map { "  form.\($0) = \(view.form[$0].map(text) ?? "")" }
         lines += view.documents.map { "  doc \($0.requirement): \($0.type) \($0.size) B  vault \($0.vault_id.prefix(12))…" }
-        lines += view.history.map { "  #\($0.seq) \(String($0.time.prefix(19))) \($0.action): \($0.from.isEmpty ? "-" : $0.from) → \($0.to) by \($0.actor_role)"
+        lines += view.history.map { "  #\($0.seq) \(PeopleTime.show($0.time, region: view.region)) \($0.action): \($0.from.isEmpty ? "-" : $0.from) → \($0.to) by \($0.actor_role)"
             + ($0.note.map { " — \($0)" } ?? "") }
         if !view.allowed_actions.isEmpty { lines.append("  you may: \(view.allowed_actions.joined(separator: ", "))") }
         return lines.joined(separator: "\n")

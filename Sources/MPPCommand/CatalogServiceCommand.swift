@@ -72,7 +72,8 @@ struct CatalogCommand: Command {
             line("legal basis", service.legal_basis), line("output", service.output),
             line("workflow", "\(workflow.id) v\(workflow.version ?? 0): " + workflow.states.joined(separator: " · ")),
             line("", "paused: " + workflow.paused_states.joined(separator: ", ") + "; final: " + workflow.terminal_states.joined(separator: ", ")),
-            line("changed", [service.updated_at, service.changed_by.map { "by \($0)" }].compactMap { $0 }.joined(separator: " ")),
+            line("changed", [service.updated_at.map { PeopleTime.show($0, region: "31") }, service.changed_by.map { "by \($0)" }]
+                .compactMap { $0 }.joined(separator: " ")),
             "\n  requirements:",
         ]
         let requirements = service.requirements.map {
@@ -93,16 +94,8 @@ struct CatalogCommand: Command {
         }
     }
 
-    /// "Rp 50.000", "gratis" for zero.
-    static func rupiah(_ amount: Int) -> String {
-        guard amount != 0 else { return "gratis" }
-        var digits = String(amount), groups: [String] = []
-        while digits.count > 3 {
-            groups.insert(String(digits.suffix(3)), at: 0)
-            digits.removeLast(3)
-        }
-        return "Rp " + ([digits] + groups).joined(separator: ".")
-    }
+    /// "Rp150.000", "Rp0 (gratis)" (`PeopleFormat`).
+    static func rupiah(_ amount: Int) -> String { PeopleFormat.rupiah(amount) }
 }
 
 func positiveNumber(_ text: String) throws -> Int {

@@ -22,16 +22,17 @@ struct NotificationsCommand: Command {
         let request = InboxRequest(unread: arguments.positional.first == "unread", page: try number(arguments, "page"),
                                    page_size: try number(arguments, "page-size"))
         let reply = try await context.request("notifications.inbox", request, arguments)
+        let language = PeopleTime.language(context)
         context.emit(reply) {
             let items = reply["items"]?.arrayValue ?? []
             guard !items.isEmpty else { return "kotak masuk kosong (no notifications)" }
             let rows = items.map { item in
                 [item["id"]?.intValue.map(String.init) ?? "", item["read_at"] == .null || item["read_at"] == nil ? "•" : " ",
-                 String((item["created_at"]?.stringValue ?? "").prefix(16)).replacingOccurrences(of: "T", with: " "),
+                 PeopleTime.show(item["created_at"]?.stringValue, region: item["reference"]?.stringValue ?? "31", language),
                  item["subject"]?.stringValue ?? item["kind"]?.stringValue ?? "", item["body"]?.stringValue ?? ""]
             }
             let page = "page \(reply["page"]?.intValue ?? 1) — \(reply["total"]?.intValue ?? 0) in all, \(reply["unread"]?.intValue ?? 0) unread (•)"
-            return formatTable([["ID", "", "WHEN (UTC)", "SUBJECT", "MESSAGE"]] + rows) + "\n" + page
+            return formatTable([["ID", "", "WHEN", "SUBJECT", "MESSAGE"]] + rows) + "\n" + page
         }
         return 0
     }

@@ -17,7 +17,12 @@ struct SLACommand: Command {
             let number = try arguments.required(1, "NUMBER")
             let reply = try await context.request("sla.status", ["tracking_number": number], arguments)
             context.emit(reply) {
-                let line = { (label: String, key: String) in "  \(label.padding(toLength: 12, withPad: " ", startingAt: 0))\(reply[key].map(Self.text) ?? "-")" }
+                let region = reply["region"]?.stringValue ?? number
+                let line = { (label: String, key: String) -> String in
+                    let value = ["deadline", "breached_at", "finished_at"].contains(key)
+                        ? PeopleTime.show(reply[key]?.stringValue, region: region) : reply[key].map(Self.text) ?? "-"
+                    return "  \(label.padding(toLength: 12, withPad: " ", startingAt: 0))\(value)"
+                }
                 return ["\(number) — \(reply["service"]?.stringValue ?? "")", line("state", "state"), line("deadline", "deadline"),
                         line("budget used", "budget_used"), line("paused", "paused"), line("breached at", "breached_at"),
                         line("outcome", "outcome")].joined(separator: "\n")
@@ -28,7 +33,12 @@ struct SLACommand: Command {
             context.emit(reply) {
                 rows.isEmpty ? "tidak ada pelanggaran SLA terbuka (no open breaches)" : formatTable(
                     [["TRACKING", "SERVICE", "REGION", "AGENCY", "BREACHED AT", "OVERDUE (WORKING H)"]]
-                        + rows.map { row in ["tracking_number", "service", "region", "agency", "breached_at", "overdue_working_hours"].map { row[$0].map(Self.text) ?? "-" } })
+                        + rows.map { row in
+                            ["tracking_number", "service", "region", "agency", "breached_at", "overdue_working_hours"].map { key in
+                                key == "breached_at" ? PeopleTime.show(row[key]?.stringValue, region: row["region"]?.stringValue ?? "31")
+                                    : row[key].map(Self.text) ?? "-"
+                            }
+                        })
             }
         case "calendar":
             var body: [String: JSONValue] = [:]

@@ -1,5 +1,6 @@
 import Applications
 import Bus
+import Domain
 import Foundation
 import ServiceKit
 import Support
@@ -42,10 +43,15 @@ import Testing
 
         let tracked = try await mpp(["track", number], token: nil, platform: platform, folder: folder)
         #expect(tracked.status == 0 && tracked.output.contains("submitted"))
+        // Issue 14, finding 5: times a person reads are local, with the zone's label, never bare UTC.
+        let local = PeopleFormat.local(Date(), zone: .wib)
+        #expect(tracked.output.contains("submitted    \(PeopleFormat.compactDate(local.date))"), "\(tracked.output)")
+        #expect(tracked.output.contains(" WIB") && !tracked.output.contains("T0") && !tracked.output.contains("Z\n"), "\(tracked.output)")
         let vault = try await mpp(["vault"], token: citizen.token, platform: platform, folder: folder)
         #expect(vault.status == 0 && vault.output.contains(document.vault_id))
         let queue = try await mpp(["queue", "--claimed", "none"], token: officer.token, platform: platform, folder: folder)
         #expect(queue.status == 0 && queue.output.contains(number))
+        #expect(queue.output.contains(" WIB"), "DUE and UPDATED in WIB:\n\(queue.output)")
 
         let early = try await mpp(["act", number, "complete", "--output", "KTP"], token: officer.token, platform: platform, folder: folder)
         #expect(early.status == 1 && early.errors.contains("failed_precondition"))

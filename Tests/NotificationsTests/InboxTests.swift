@@ -107,7 +107,7 @@ import Testing
         #expect(supervisor.map(\.kind) == ["sla.breached", "sla.warning"])
         #expect(supervisor.allSatisfy { $0.recipient == "role:supervisor/agency:disdukcapil/region:32.73" })
         try #require(supervisor.count == 2)
-        #expect(supervisor[1].body == "Permohonan MPP-S1 (ktp-el) telah memakai 110% waktu layanan. Batas waktu: 2026-01-05 16:00 WIB.")
+        #expect(supervisor[1].body == "Permohonan MPP-S1 (ktp-el) telah memakai 110% waktu layanan. Batas waktu: 5 Jan 2026 16.00 WIB.")
         #expect(try await inbox(platform.token("spv-x", .supervisor, agency: "dinkes", region: "32.73")).isEmpty, "another agency")
         #expect(try await inbox(platform.token("spv-y", .supervisor, agency: "disdukcapil", region: "32.01")).isEmpty, "another region")
         let admin = try await inbox(platform.token("adm", .mppAdmin, region: "32.73"))

@@ -46,7 +46,7 @@ import Testing
         #expect(result.map(\.recipient) == [.person("officer-1"), .group("role:supervisor/agency:disdukcapil/region:32.73")])
         #expect(result.allSatisfy { $0.kind == .slaWarning })
         let officer = try #require(result.first)
-        #expect(officer.values["budget_used"] == "110%" && officer.values["deadline"] == "2026-01-05 16:00 WIB")
+        #expect(officer.values["budget_used"] == "110%" && officer.values["deadline"] == "5 Jan 2026 16.00 WIB")
         let unclaimed = try intents("sla.warning", Events.fact("MPP-5", citizen: "c-2", claimedBy: nil))
         #expect(unclaimed.map(\.recipient) == [.group("role:supervisor/agency:disdukcapil/region:32.73")])
     }
@@ -82,7 +82,7 @@ import Testing
             workflow: "adminduk", state: "submitted", sla: SLA(value: 3, unit: .workingDays), on_sla_expiry: nil,
             submitted_at: "2026-01-05T01:00:00Z", language: "en")
         let result = try intents("application.submitted", submitted)
-        #expect(result.map(\.kind) == [.submitted] && result[0].languageHint == .english && result[0].values["time"] == "2026-01-05 08:00 WIB")
+        #expect(result.map(\.kind) == [.submitted] && result[0].languageHint == .english && result[0].values["time"] == "5 Jan 2026 08.00 WIB")
     }
 
     @Test func otherEventsNotifyNobodyAndBrokenDataThrows() throws {

@@ -73,9 +73,9 @@ import Testing
     }
 
     @Test func localTimeByProvince() {
-        #expect(LocalTime.format("2026-01-05T10:00:00.000Z", region: "32.73") == "2026-01-05 17:00 WIB")
-        #expect(LocalTime.format("2026-01-05T10:00:00Z", region: "51.71") == "2026-01-05 18:00 WITA")
-        #expect(LocalTime.format("2026-01-05T20:30:00.000Z", region: "91.01") == "2026-01-06 05:30 WIT")
+        #expect(LocalTime.format("2026-01-05T10:00:00.000Z", region: "32.73") == "5 Jan 2026 17.00 WIB")
+        #expect(LocalTime.format("2026-01-05T10:00:00Z", region: "51.71") == "5 Jan 2026 18.00 WITA")
+        #expect(LocalTime.format("2026-01-05T20:30:00.000Z", region: "91.01") == "6 Jan 2026 05.30 WIT")
         #expect(LocalTime.format("kemarin", region: "32.73") == "kemarin")
     }
 }
