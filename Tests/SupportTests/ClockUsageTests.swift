@@ -19,6 +19,22 @@ import Testing
         return root
     }()
 
+    /// Whether `code` uses `pattern` itself, not as the tail of a longer name (`refreshDate()`).
+    static func reads(_ code: String, _ pattern: String) -> Bool {
+        var rest = code[...]
+        while let range = rest.range(of: pattern) {
+            let before = range.lowerBound == code.startIndex ? nil : code[code.index(before: range.lowerBound)]
+            if !(before.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false) { return true }
+            rest = rest[range.upperBound...]
+        }
+        return false
+    }
+
+    @Test func theCheckSeesCallsNotNames() {
+        #expect(Self.reads("let now = Date()", "Date()") && Self.reads("stamp(Date())", "Date()"))
+        #expect(!Self.reads("refreshDate()", "Date()") && !Self.reads("func refreshDate() {", "Date()"))
+    }
+
     @Test func noSourceReadsTheMachineTimeOutsideTheClock() throws {
         let sources = Self.packageRoot.appendingPathComponent("Sources")
         let enumerator = try #require(FileManager.default.enumerator(atPath: sources.path))
@@ -32,7 +48,7 @@ import Testing
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let code = line.trimmingCharacters(in: .whitespaces)
                 guard !code.hasPrefix("//") else { continue }
-                if Self.patterns.contains(where: { code.contains($0) }) { offenders.append("\(path):\(number + 1): \(code)") }
+                if Self.patterns.contains(where: { Self.reads(code, $0) }) { offenders.append("\(path):\(number + 1): \(code)") }
             }
         }
         #expect(scanned > 100, "found the sources at \(sources.path)")
