@@ -20,7 +20,7 @@ public enum TokenKeyFile {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let target = path(in: directory)
-        let temporary = target + ".\(getpid()).tmp"
+        let temporary = target + ".\(getpid()).\(UUID().uuidString.prefix(8)).tmp"  // writers in one process (tests) too
         let bytes = try JSON.encode(IdentityKeys(keys: keys))
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o644]) else {
             throw KeyRingError("cannot write \(temporary)")
