@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "ApplicationsTests", dependencies: ["Applications", "TestKit", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "SLATests", dependencies: ["SLA", "TestKit", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "NotifyWorker", "Applications", "Catalog", "Identity", "Registry", "ServiceKit", "Bus", "Store", "Support", "Domain"]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestKit", "Catalog", "Registry", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "TestKit", "Catalog", "Registry", "ServiceKit", "Bus", "Store", "Support", "Sodium", "Domain", "ZMQ"]),
     ],
     swiftLanguageModes: [.v6]
 )

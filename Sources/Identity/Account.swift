@@ -28,12 +28,15 @@ struct Account: Sendable {
     var verification: Verification?
     var status: String
     var createdAt: Date
-    var failedLogins: Int
-    var lastFailedAt: Date?
+    /// Wrong passwords since the last success or unlock (``DelayRule`` forgets them after a quiet time).
+    var loginFailures: FailureRecord
+    /// The current window of wrong passwords (``BurstRule``).
+    var failureBurst: BurstRecord
 
     static let columns = """
         id, kind, role, nik, username, name, birth_date, sex, agency, region, password_hash, assurance, flags,
-        verified_at, verified_by, verification_method, verification_note, status, created_at, failed_logins, last_failed_at
+        verified_at, verified_by, verification_method, verification_note, status, created_at, failed_logins, last_failed_at,
+        failure_burst_start, failure_burst_count, failure_burst_alerted
         """
 
     init(id: String, kind: Kind, role: Role, nik: String? = nil, username: String? = nil, name: String, birthDate: String? = nil,
@@ -54,7 +57,8 @@ struct Account: Sendable {
         self.flags = flags
         self.status = "active"
         self.createdAt = createdAt
-        self.failedLogins = 0
+        self.loginFailures = .none
+        self.failureBurst = BurstRecord()
     }
 
     init(row: Row) {
@@ -77,8 +81,10 @@ struct Account: Sendable {
         }
         status = row.string("status") ?? "active"
         createdAt = Date(timeIntervalSince1970: row.double("created_at") ?? 0)
-        failedLogins = row.int("failed_logins") ?? 0
-        lastFailedAt = row.double("last_failed_at").map { Date(timeIntervalSince1970: $0) }
+        loginFailures = FailureRecord(failures: row.int("failed_logins") ?? 0,
+                                      last: row.double("last_failed_at").map { Date(timeIntervalSince1970: $0) })
+        failureBurst = BurstRecord(start: row.double("failure_burst_start").map { Date(timeIntervalSince1970: $0) },
+                                   failures: row.int("failure_burst_count") ?? 0, alerted: (row.int("failure_burst_alerted") ?? 0) != 0)
     }
 
     /// A new random account id: `c` (citizen) or `s` (staff) and 20 hex digits.
@@ -127,11 +133,17 @@ struct Account: Sendable {
         }
     }
 
-    static func recordFailedLogin(_ db: Database, id: String, at now: Date) throws {
-        try db.run("UPDATE accounts SET failed_logins = failed_logins + 1, last_failed_at = ? WHERE id = ?",
-                   [.real(now.timeIntervalSince1970), .text(id)])
+    /// Stores the account's failure records (the login rules computed them from the stored ones).
+    static func saveLoginFailures(_ db: Database, id: String, _ failures: FailureRecord, _ burst: BurstRecord) throws {
+        try db.run("""
+            UPDATE accounts SET failed_logins = ?, last_failed_at = ?, failure_burst_start = ?, failure_burst_count = ?,
+                                failure_burst_alerted = ? WHERE id = ?
+            """, [.integer(Int64(failures.failures)), failures.last.map { .real($0.timeIntervalSince1970) } ?? .null,
+                  burst.start.map { .real($0.timeIntervalSince1970) } ?? .null, .integer(Int64(burst.failures)), .integer(burst.alerted ? 1 : 0),
+                  .text(id)])
     }
 
+    /// Clears the failures that make logins wait (the alert window stays: it is about the attack).
     static func clearFailedLogins(_ db: Database, id: String) throws {
         try db.run("UPDATE accounts SET failed_logins = 0, last_failed_at = NULL WHERE id = ? AND failed_logins > 0", [.text(id)])
     }

@@ -12,6 +12,8 @@ import Store
 ///   when it was exchanged: presenting it again is reuse, and revokes the family.
 /// - `access_tokens`: id and expiry of each access token issued, to announce the revocation of
 ///   the live ones when their family is revoked.
+/// - migration 2: `accounts` gained the current window of wrong passwords (`failure_burst_*`)
+///   that tells the owner of an attack once per window.
 public enum IdentitySchema {
     public static let migrations: [Migration] = [
         Migration(1, "accounts, profiles, keys, token families", """
@@ -85,6 +87,11 @@ public enum IdentitySchema {
                 revoked_at REAL);
             CREATE INDEX access_tokens_family ON access_tokens(family_id);
             CREATE INDEX access_tokens_expiry ON access_tokens(expires_at);
+            """),
+        Migration(2, "login delays instead of a lock: the window of wrong passwords that alerts the owner", """
+            ALTER TABLE accounts ADD COLUMN failure_burst_start REAL;
+            ALTER TABLE accounts ADD COLUMN failure_burst_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE accounts ADD COLUMN failure_burst_alerted INTEGER NOT NULL DEFAULT 0;
             """),
     ]
 }

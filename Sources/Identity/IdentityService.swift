@@ -9,8 +9,9 @@ import Support
 /// service verifies locally, the profile applications prefill from.
 ///
 /// Methods are registered by topic in `SessionMethods.swift` (login, refresh, logout),
-/// `CitizenMethods.swift` (register, verify, get), `ProfileMethods.swift` (me, profile) and
-/// `StaffMethods.swift` (staff, keys). Documented in services/identity/README.md.
+/// `CitizenMethods.swift` (register, verify, get), `ProfileMethods.swift` (me, profile),
+/// `StaffMethods.swift` (staff, keys); the failed-login rules around login in `LoginDefence.swift`.
+/// Documented in services/identity/README.md.
 public final class IdentityService: Sendable {
     public static let name = "identity"
 
@@ -37,7 +38,7 @@ public final class IdentityService: Sendable {
         keys = try await SigningKeys(store: host.store, clock: host.clock, retention: settings.accessTokenLifetime + 300)
         regions = RegionDirectory(connection: catalog ?? .discovered(host.client), clock: host.clock,
                                   lifetime: settings.regionCacheLifetime)
-        throttle = LoginThrottle(policy: settings.lockout)
+        throttle = LoginThrottle(policy: settings.login)
         Self.restrictPermissions(of: host.configuration.databasePath)
 
         try publishVerificationKeys()
@@ -49,6 +50,10 @@ public final class IdentityService: Sendable {
         registerCitizenMethods()
         registerProfileMethods()
         registerStaffMethods()
+        for variable in settings.retiredVariables {
+            host.logger.warning("ignored: accounts are no longer locked, logins are delayed (services/identity/README.md)",
+                                ["variable": .string(variable)])
+        }
         host.hold(self)  // handlers hold the service unowned
         startPurging()
     }

@@ -16,8 +16,14 @@ public struct IdentitySettings: Sendable {
     public var hashConcurrency: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// `MPP_HASH_QUEUE`: hashes waiting for a slot before `resource_exhausted` (default 256).
     public var hashQueueLimit: Int = 256
-    /// `MPP_LOGIN_FREE_FAILURES`, `MPP_LOGIN_LOCK_FAILURES`, `MPP_LOGIN_LOCK_MINUTES`.
-    public var lockout = LockoutPolicy()
+    /// Failed logins (services/identity/README.md, "Failed logins"): `MPP_LOGIN_FREE_FAILURES` (5)
+    /// and `MPP_LOGIN_MAX_DELAY_SECONDS` (300) per account; `MPP_LOGIN_CALLER_FREE_FAILURES` (20)
+    /// and `MPP_LOGIN_CALLER_MAX_DELAY_SECONDS` (300) per caller; `MPP_LOGIN_EXEMPT_CALLERS`
+    /// (none): callers without the per-caller limit; `MPP_LOGIN_ALERT_FAILURES` (10, 0 = never)
+    /// within `MPP_LOGIN_ALERT_MINUTES` (15) tell the account's owner.
+    public var login = LoginPolicy()
+    /// Variables of the old hard lockout that are still set (ignored; the service warns).
+    public var retiredVariables: [String] = []
     /// `MPP_PROFILE_READERS`: CURVE key names of services allowed to read any profile with
     /// `identity.profile.get` (default `applications,notifications`).
     public var profileReaders: Set<String> = ["applications", "notifications"]
@@ -43,14 +49,16 @@ public struct IdentitySettings: Sendable {
         }
         read { settings.hashConcurrency = try environment.int("MPP_HASH_CONCURRENCY", default: settings.hashConcurrency, range: 1...256) }
         read { settings.hashQueueLimit = try environment.int("MPP_HASH_QUEUE", default: 256, range: 0...100_000) }
-        read { settings.lockout.freeFailures = try environment.int("MPP_LOGIN_FREE_FAILURES", default: 5, range: 1...100) }
-        read { settings.lockout.lockFailures = try environment.int("MPP_LOGIN_LOCK_FAILURES", default: 20, range: 2...1000) }
-        read { settings.lockout.lockDuration = TimeInterval(try environment.int("MPP_LOGIN_LOCK_MINUTES", default: 30, range: 1...10_080)) * 60 }
+        read { settings.login.account.freeFailures = try environment.int("MPP_LOGIN_FREE_FAILURES", default: 5, range: 1...100) }
+        read { settings.login.account.maximumDelay = TimeInterval(try environment.int("MPP_LOGIN_MAX_DELAY_SECONDS", default: 300, range: 1...3_600)) }
+        read { settings.login.caller.freeFailures = try environment.int("MPP_LOGIN_CALLER_FREE_FAILURES", default: 20, range: 1...100_000) }
+        read { settings.login.caller.maximumDelay = TimeInterval(try environment.int("MPP_LOGIN_CALLER_MAX_DELAY_SECONDS", default: 300, range: 1...86_400)) }
+        settings.login.exemptCallers = Set(environment.list("MPP_LOGIN_EXEMPT_CALLERS", default: []))
+        read { settings.login.burst.threshold = try environment.int("MPP_LOGIN_ALERT_FAILURES", default: 10, range: 0...10_000) }
+        read { settings.login.burst.window = TimeInterval(try environment.int("MPP_LOGIN_ALERT_MINUTES", default: 15, range: 1...1_440)) * 60 }
+        settings.retiredVariables = ["MPP_LOGIN_LOCK_FAILURES", "MPP_LOGIN_LOCK_MINUTES"].filter { environment.optional($0) != nil }
         read { settings.regionCacheLifetime = TimeInterval(try environment.int("MPP_REGION_CACHE_SECONDS", default: 3_600, range: 1...604_800)) }
         settings.profileReaders = Set(environment.list("MPP_PROFILE_READERS", default: ["applications", "notifications"]))
-        if settings.lockout.lockFailures <= settings.lockout.freeFailures {
-            problems.append(ConfigurationError(variable: "MPP_LOGIN_LOCK_FAILURES", problem: "must be above MPP_LOGIN_FREE_FAILURES"))
-        }
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
         return settings
     }

@@ -1,63 +1,80 @@
 import Foundation
 import Support
 
-/// Failed logins per caller and login name, in memory (bounded), with the same
-/// ``LockoutPolicy`` as accounts. It covers what the per-account count cannot: attempts on NIKs
-/// or usernames that have no account (so probing them costs the same and answers the same),
-/// and it is the per-caller half of the lockout (the caller is the CURVE key name of the
-/// connection, or `anonymous`; MPP/1 carries no client address, so a front end that serves many
-/// people through one key throttles per client address itself).
-public final class LoginThrottle: Sendable {
-    private struct Entry: Sendable {
-        var failures: Int
-        var lastFailure: Date
-    }
-
-    private let policy: LockoutPolicy
+/// Failure records kept in memory, bounded, under one ``DelayRule``.
+public final class FailureTable: Sendable {
+    private let rule: DelayRule
     private let capacity: Int
-    private let entries = Mutexed<[String: Entry]>([:])
-    private let checking = Mutexed<Set<String>>([])
+    private let entries = Mutexed<[String: FailureRecord]>([:])
 
-    /// - Parameter capacity: most (caller, login) pairs remembered; beyond it, pairs whose wait
-    ///   is over are forgotten first, then the oldest.
-    public init(policy: LockoutPolicy, capacity: Int = 100_000) {
-        self.policy = policy
+    /// - Parameter capacity: most keys remembered; beyond it, keys with no wait running are
+    ///   forgotten first, then the oldest.
+    public init(rule: DelayRule, capacity: Int = 100_000) {
+        self.rule = rule
         self.capacity = max(16, capacity)
     }
 
-    /// The key of a (caller, login name) pair.
-    public static func key(caller: String?, login: String) -> String {
-        (caller ?? "anonymous") + "\u{1F}" + login
-    }
-
-    public func decide(_ key: String, now: Date) -> LockoutPolicy.Decision {
-        guard let entry = entries.get()[key] else { return .allowed }
-        return policy.decide(failures: entry.failures, lastFailure: entry.lastFailure, now: now)
+    /// The record of `key` as it counts now (empty when unknown or forgotten).
+    public func record(_ key: String, now: Date) -> FailureRecord {
+        entries.get()[key].map { rule.current($0, now: now) } ?? .none
     }
 
     public func recordFailure(_ key: String, now: Date) {
-        let policy = policy, capacity = capacity
+        let rule = rule, capacity = capacity
         entries.update { table in
-            var entry = table[key] ?? Entry(failures: 0, lastFailure: now)
-            entry.failures += 1
-            entry.lastFailure = now
-            table[key] = entry
+            table[key] = rule.failed(table[key] ?? .none, now: now)
             guard table.count > capacity else { return }
-            table = table.filter { policy.decide(failures: $0.value.failures, lastFailure: $0.value.lastFailure, now: now) != .allowed }
+            table = table.filter { $0.key == key || rule.retryAt($0.value, now: now) != nil }
             if table.count > capacity * 3 / 4 {
-                let keep = table.sorted { $0.value.lastFailure > $1.value.lastFailure }.prefix(capacity / 2)
+                let keep = table.sorted { ($0.value.last ?? now) > ($1.value.last ?? now) }.prefix(capacity / 2)
                 table = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
             }
         }
     }
 
-    public func recordSuccess(_ key: String) {
+    public func clear(_ key: String) {
         entries.update { _ = $0.removeValue(forKey: key) }
     }
 
-    /// Claims the right to check a password for `login` (a NIK or username): one check at a time
-    /// per login name, so a burst of parallel guesses cannot outrun the failure count. False when
-    /// a check is already running.
+    /// Keys remembered (for tests and metrics).
+    public var count: Int { entries.get().count }
+}
+
+/// The in-memory half of the login rules (``LoginPolicy``); accounts' own records are stored
+/// with the account.
+/// - `callers`: failures per caller over all login names (the caller dimension);
+/// - `unknownLogins`: failures per login name that has no account, under the account rule, so
+///   that probing NIKs or usernames costs and answers exactly like a real account;
+/// - one password check at a time per login name, so a parallel burst of guesses cannot
+///   outrun the counts.
+public final class LoginThrottle: Sendable {
+    public let policy: LoginPolicy
+    public let callers: FailureTable
+    public let unknownLogins: FailureTable
+    private let checking = Mutexed<Set<String>>([])
+
+    public init(policy: LoginPolicy, capacity: Int = 100_000) {
+        self.policy = policy
+        callers = FailureTable(rule: policy.caller, capacity: capacity)
+        unknownLogins = FailureTable(rule: policy.account, capacity: capacity)
+    }
+
+    /// Whether an attempt on `login` by `caller` may proceed now. `account` is the stored record
+    /// of the account the login names, nil when it names none.
+    public func decide(login: String, account: FailureRecord?, caller: String, now: Date) -> LoginPolicy.Decision {
+        policy.decide(account: account ?? unknownLogins.record(login, now: now), caller: caller,
+                      callerRecord: callers.record(caller, now: now), now: now)
+    }
+
+    /// Counts a wrong password in memory: for the caller (unless exempt) and, when the login
+    /// names no account, for the login name (accounts count in their own row).
+    public func recordFailure(login: String, knownAccount: Bool, caller: String, now: Date) {
+        if !policy.isExempt(caller) { callers.recordFailure(caller, now: now) }
+        if !knownAccount { unknownLogins.recordFailure(login, now: now) }
+    }
+
+    /// Claims the right to check a password for `login` (a NIK or username): false when a check
+    /// is already running.
     public func beginCheck(_ login: String) -> Bool {
         checking.update { $0.insert(login).inserted }
     }
@@ -65,7 +82,4 @@ public final class LoginThrottle: Sendable {
     public func endCheck(_ login: String) {
         checking.update { _ = $0.remove(login) }
     }
-
-    /// Pairs remembered (for tests and metrics).
-    public var count: Int { entries.get().count }
 }

@@ -27,8 +27,7 @@ extension IdentityService {
     func login(_ request: LoginRequest, _ context: RequestContext) async throws -> TokenPair {
         let login = try Self.loginName(request)
         let now = host.clock.now()
-        let throttleKey = LoginThrottle.key(caller: context.caller, login: login.key)
-        try Self.refuseIfThrottled(throttle.decide(throttleKey, now: now))
+        let caller = loginCaller(context)
         guard throttle.beginCheck(login.key) else {
             throw RPCError(.resourceExhausted, "login yang sama sedang diperiksa, coba lagi (a login for this account is in progress)",
                            details: ["retry_after_ms": 1_000])
@@ -37,9 +36,8 @@ extension IdentityService {
         let account = try await host.store.read { db in
             login.isNIK ? try Account.find(db, nik: login.value) : try Account.find(db, username: login.value)
         }
-        if let account {
-            try Self.refuseIfThrottled(settings.lockout.decide(failures: account.failedLogins, lastFailure: account.lastFailedAt, now: now))
-        }
+        // Both dimensions at once, so that `retry_at` is the later of their waits (a read, no hash).
+        try refuseIfDelayed(login, stored: account?.loginFailures, caller: caller, now: now)
         let matches: Bool
         if let account, account.status == "active" {
             matches = try await hasher.verify(request.password, hash: account.passwordHash)
@@ -47,14 +45,10 @@ extension IdentityService {
             matches = try await hasher.verifyDecoy(request.password)
         }
         guard matches, let account else {
-            throttle.recordFailure(throttleKey, now: now)
-            if let account {
-                try await host.store.write { db in try Account.recordFailedLogin(db, id: account.id, at: now) }
-            }
+            try await recordFailedLogin(login, account: account, caller: caller, now: now, context: context)
             context.logger.info("login refused", ["login": .string(login.masked), "known": .bool(account != nil)])
             throw RPCError(.unauthenticated, "NIK/nama pengguna atau kata sandi salah (wrong login or password)")
         }
-        throttle.recordSuccess(throttleKey)
         let rehash = hasher.needsRehash(account.passwordHash) ? try? await hasher.hash(request.password) : nil
         let terms = terms(context)
         let pair = try await host.store.write { db in
@@ -127,19 +121,6 @@ extension IdentityService {
             return LoginName(isNIK: false, value: name)
         default:
             throw RPCError.invalid(["nik": "isi nik (warga) atau username (staf), salah satu (exactly one of nik or username)"])
-        }
-    }
-
-    static func refuseIfThrottled(_ decision: LockoutPolicy.Decision) throws {
-        switch decision {
-        case .allowed:
-            return
-        case .wait(let until):
-            throw RPCError(.resourceExhausted, "terlalu banyak percobaan gagal, tunggu sebentar (too many failed attempts, wait)",
-                           details: ["retry_at": .string(CloudEvent.format(until)), "locked": false])
-        case .locked(let until):
-            throw RPCError(.resourceExhausted, "akun dikunci sementara karena terlalu banyak percobaan gagal (account locked)",
-                           details: ["retry_at": .string(CloudEvent.format(until)), "locked": true])
         }
     }
 }

@@ -7,6 +7,7 @@ import Sodium
 import Support
 import TestKit
 import Testing
+import ZMQ
 
 /// One real catalog for the whole test process (seeding the regions takes a while); read-only
 /// for identity's purposes, so tests share it.
@@ -40,8 +41,10 @@ struct IdentityStack: Sendable {
 
     /// Starts identity against the shared catalog (or `catalog` when given, e.g. a dead
     /// endpoint), after bootstrapping an `ops` account in its data folder.
+    /// - Parameter loop: the host's I/O loop; a CURVE identity needs its own (one ZAP handler per libzmq context).
     static func start(clock: (any Clock)? = nil, catalog: String? = nil, environment extra: [String: String] = [:],
-                      folder existing: String? = nil, ikd: any IKDVerifier = IKDNotConfigured()) async throws -> IdentityStack {
+                      folder existing: String? = nil, ikd: any IKDVerifier = IKDNotConfigured(),
+                      loop: IOLoop = .shared) async throws -> IdentityStack {
         let folder = existing ?? temporaryFolder()
         let environment = Environment(serviceEnvironment(folder, extra))
         if existing == nil {
@@ -51,7 +54,7 @@ struct IdentityStack: Sendable {
         let configuration = try ServiceConfiguration.fromEnvironment(service: IdentityService.name, environment: environment)
         let logs = LogSink.memory()
         let host = try await ServiceHost(configuration: configuration, migrations: IdentitySchema.migrations, publishesEvents: true,
-                                         clock: clock ?? SystemClock(), logSink: logs)
+                                         clock: clock ?? SystemClock(), loop: loop, logSink: logs)
         let rpc = RPCClient()
         var catalogEndpoint = catalog ?? ""
         if catalog == nil { catalogEndpoint = try await SharedCatalog.endpoint }

@@ -163,40 +163,6 @@ struct RulesTests {
         #expect(cleared.email == "siti@example.id")
     }
 
-    // MARK: lockout
-
-    @Test func lockoutIsProgressive() {
-        let policy = LockoutPolicy()
-        let last = Date(timeIntervalSince1970: 1_000_000)
-        #expect(policy.decide(failures: 4, lastFailure: last, now: last) == .allowed)
-        #expect(policy.decide(failures: 5, lastFailure: last, now: last) == .wait(until: last + 1))
-        #expect(policy.decide(failures: 5, lastFailure: last, now: last + 1) == .allowed)
-        #expect(policy.decide(failures: 7, lastFailure: last, now: last + 3) == .wait(until: last + 4))
-        #expect(policy.delay(afterFailures: 19) == 60)
-        #expect(policy.decide(failures: 20, lastFailure: last, now: last + 1_799) == .locked(until: last + 1_800))
-        #expect(policy.decide(failures: 20, lastFailure: last, now: last + 1_800) == .allowed)
-        #expect(policy.decide(failures: 0, lastFailure: nil, now: last) == .allowed)
-        #expect(LockoutPolicy.Decision.locked(until: last).retryAt == last)
-        #expect(LockoutPolicy.Decision.allowed.retryAt == nil)
-    }
-
-    @Test func throttleCountsPerCallerAndLogin() {
-        let throttle = LoginThrottle(policy: LockoutPolicy(), capacity: 16)
-        let now = Date(timeIntervalSince1970: 1_000_000)
-        let key = LoginThrottle.key(caller: "web", login: "nik:3273011501900001")
-        for _ in 0..<5 { throttle.recordFailure(key, now: now) }
-        #expect(throttle.decide(key, now: now) == .wait(until: now + 1))
-        #expect(throttle.decide(LoginThrottle.key(caller: "kiosk", login: "nik:3273011501900001"), now: now) == .allowed)
-        throttle.recordSuccess(key)
-        #expect(throttle.decide(key, now: now) == .allowed)
-        for index in 0..<100 { throttle.recordFailure("k\(index)", now: now) }
-        #expect(throttle.count <= 16)
-        #expect(throttle.beginCheck("nik:1"))
-        #expect(!throttle.beginCheck("nik:1"))
-        throttle.endCheck("nik:1")
-        #expect(throttle.beginCheck("nik:1"))
-    }
-
     // MARK: staff
 
     func claims(_ role: Role, agency: String? = nil, region: String? = nil) -> AccessClaims {
