@@ -14,6 +14,8 @@ import Store
 ///   the live ones when their family is revoked.
 /// - migration 2: `accounts` gained the current window of wrong passwords (`failure_burst_*`)
 ///   that tells the owner of an attack once per window.
+/// - `account_unlocks` (migration 3): every counter unlock of an account's login delays: who,
+///   when, why, and how many failures it cleared.
 public enum IdentitySchema {
     public static let migrations: [Migration] = [
         Migration(1, "accounts, profiles, keys, token families", """
@@ -92,6 +94,19 @@ public enum IdentitySchema {
             ALTER TABLE accounts ADD COLUMN failure_burst_start REAL;
             ALTER TABLE accounts ADD COLUMN failure_burst_count INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE accounts ADD COLUMN failure_burst_alerted INTEGER NOT NULL DEFAULT 0;
+            """),
+        Migration(3, "counter unlocks of login delays, audited", """
+            CREATE TABLE account_unlocks (
+                id INTEGER PRIMARY KEY,
+                account_id TEXT NOT NULL REFERENCES accounts(id),
+                failures_cleared INTEGER NOT NULL,
+                unlocked_by TEXT NOT NULL,
+                agency TEXT,
+                region TEXT,
+                note TEXT NOT NULL,
+                trace_id TEXT,
+                unlocked_at REAL NOT NULL);
+            CREATE INDEX account_unlocks_account ON account_unlocks(account_id, unlocked_at);
             """),
     ]
 }

@@ -10,7 +10,8 @@ import Support
 ///
 /// Methods are registered by topic in `SessionMethods.swift` (login, refresh, logout),
 /// `CitizenMethods.swift` (register, verify, get), `ProfileMethods.swift` (me, profile),
-/// `StaffMethods.swift` (staff, keys); the failed-login rules around login in `LoginDefence.swift`.
+/// `StaffMethods.swift` (staff, keys) and `UnlockMethods.swift` (unlock); the failed-login rules
+/// around login in `LoginDefence.swift`.
 /// Documented in services/identity/README.md.
 public final class IdentityService: Sendable {
     public static let name = "identity"
@@ -50,6 +51,7 @@ public final class IdentityService: Sendable {
         registerCitizenMethods()
         registerProfileMethods()
         registerStaffMethods()
+        registerUnlockMethods()
         for variable in settings.retiredVariables {
             host.logger.warning("ignored: accounts are no longer locked, logins are delayed (services/identity/README.md)",
                                 ["variable": .string(variable)])

@@ -9,7 +9,7 @@ import Testing
 import ZMQ
 
 /// Failed logins over real sockets: delays per account and per caller instead of a lock, the
-/// owner's alert once per window.
+/// owner's alert once per window, and the counter unlock.
 @Suite("Failed logins")
 struct LoginDefenceTests {
     static let nik = "3273011501900001"
@@ -164,6 +164,58 @@ struct LoginDefenceTests {
         // Wrong passwords on NIKs without an account tell nobody.
         try await Self.fail(stack, LoginRequest(nik: "3273011501900099", password: "tebakan"), times: 12, clock: clock)
         #expect(try await Self.attackEvents(stack).count == 2)
+    }
+
+    @Test func aCounterOfficerUnlocksAfterCheckingTheKTPAndCitizensCannot() async throws {
+        let clock = Self.clock()
+        let stack = try await IdentityStack.start(clock: clock)
+        defer { Task { await stack.stop() } }
+        let ops = try await stack.opsToken()
+        let admin = try await stack.staff("admin.bandung", role: .mppAdmin, region: "32.73", creator: ops).access_token
+        let officer = try await stack.staff("petugas.loket", role: .officer, agency: "mpp", region: "32.73", creator: admin)
+        let health = try await stack.staff("petugas.dinkes", role: .officer, agency: "dinkes", region: "32.73", creator: admin).access_token
+        let citizen = try await stack.registerCitizen()
+        let session = try await stack.login()
+
+        try await Self.fail(stack, Self.wrong, times: 12, clock: clock)
+        let owner = LoginRequest(nik: Self.nik, password: Self.password)
+        #expect(try await stack.failure("identity.login", owner).code == .resourceExhausted)
+
+        // A citizen may not call it at all: refused before the body is read.
+        let bogus = ["nik": JSONValue.number(1), "note": .bool(true)]
+        #expect(try await stack.failure("identity.citizens.unlock", bogus, token: session.access_token).code == .permissionDenied)
+        #expect(try await stack.failure("identity.citizens.unlock", bogus, token: ops).code == .permissionDenied)
+        #expect(try await stack.failure("identity.citizens.unlock", UnlockCitizen(nik: Self.nik, note: "KTP-el diperiksa"),
+                                        token: session.access_token).code == .permissionDenied)
+        // An officer of another agency may not either; the body is checked for the others.
+        #expect(try await stack.failure("identity.citizens.unlock", UnlockCitizen(nik: Self.nik, note: "KTP-el diperiksa"),
+                                        token: health).code == .permissionDenied)
+        let missing = try await stack.failure("identity.citizens.unlock", UnlockCitizen(note: " "), token: officer.access_token)
+        #expect(Set(missing.fields.keys) == ["sub", "note"])
+        #expect(try await stack.failure("identity.citizens.unlock", UnlockCitizen(nik: "3273011501900099", note: "KTP-el diperiksa"),
+                                        token: officer.access_token).code == .notFound)
+
+        let reply: UnlockReply = try await stack.call("identity.citizens.unlock", UnlockCitizen(
+            nik: Self.nik, note: "KTP-el diperiksa di loket 2"), token: officer.access_token, key: UUID().uuidString)
+        #expect(reply.sub == citizen.sub)
+        #expect(reply.failures_cleared == 12)
+        #expect(reply.unlocked_by == officer.sub)
+        #expect(reply.unlocked_at == Timestamp.format(clock.now()))
+        // The owner logs in at once.
+        #expect(try await stack.call("identity.login", owner, as: TokenPair.self).sub == citizen.sub)
+
+        // Audited and logged.
+        let audit = try await stack.host.store.read { db in
+            try db.queryOne("SELECT * FROM account_unlocks WHERE account_id = ?", [.text(citizen.sub)])
+        }
+        #expect(audit?.string("unlocked_by") == officer.sub)
+        #expect(audit?.string("agency") == "mpp")
+        #expect(audit?.string("note") == "KTP-el diperiksa di loket 2")
+        #expect(audit?.int("failures_cleared") == 12)
+        #expect(audit?.double("unlocked_at") == clock.now().timeIntervalSince1970)
+        let logs = stack.logs.captured.joined(separator: "\n")
+        #expect(logs.contains("login delays cleared at a counter"))
+        #expect(!logs.contains("tebakan-penyerang"))
     }
 }
 
