@@ -36,6 +36,9 @@ enum DefaultTemplates {
         case .slaEscalated:
             Text(subject: "Eskalasi SLA tingkat {{rung}}: {{tracking_number}}",
                  body: "Permohonan {{tracking_number}} ({{service}}, {{agency}}) melewati batas waktu {{deadline}} dan dieskalasikan kepada {{role}}.")
+        case .loginAttack:
+            Text(subject: "Ada yang mencoba masuk ke akun Anda",
+                 body: "Sejak {{since}} ada {{failures}} kali percobaan masuk ke akun MPP Digital Anda dengan kata sandi yang salah (terakhir {{last_at}}). Jika itu bukan Anda: jangan berikan kata sandi atau kode apa pun kepada siapa pun, petugas tidak pernah memintanya. Akun Anda tidak dikunci: Anda tetap dapat masuk, paling lama setelah menunggu beberapa menit. Jika tetap tidak bisa masuk, datanglah ke loket MPP atau Disdukcapil dengan membawa KTP-el untuk membuka akun Anda.")
         }
     }
 
@@ -65,6 +68,9 @@ enum DefaultTemplates {
         case .slaEscalated:
             Text(subject: "SLA escalation level {{rung}}: {{tracking_number}}",
                  body: "Application {{tracking_number}} ({{service}}, {{agency}}) missed its deadline {{deadline}} and was escalated to {{role}}.")
+        case .loginAttack:
+            Text(subject: "Someone is trying to sign in to your account",
+                 body: "Since {{since}} there have been {{failures}} attempts to sign in to your MPP Digital account with a wrong password (the last at {{last_at}}). If this was not you: never give your password or any code to anyone; officers never ask for it. Your account is not locked: you can still sign in, at worst after waiting a few minutes. If you still cannot, visit an MPP or Disdukcapil counter with your KTP-el to have your account unlocked.")
         }
     }
 }

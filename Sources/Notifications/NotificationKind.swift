@@ -13,6 +13,8 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
     /// To the citizen: an apology.
     case slaBreachedCitizen = "sla.breached.citizen"
     case slaEscalated = "sla.escalated"
+    /// To the owner of an account that saw a burst of wrong passwords.
+    case loginAttack = "identity.login_attack_suspected"
 
     /// Placeholders its templates may use.
     public var placeholders: Set<String> {
@@ -25,6 +27,7 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
         case .surveyInvitation: return ["tracking_number", "service", "region", "agency"]
         case .slaWarning, .slaBreached, .slaBreachedCitizen: return sla
         case .slaEscalated: return sla.union(["rung", "role"])
+        case .loginAttack: return ["failures", "since", "last_at"]
         }
     }
 

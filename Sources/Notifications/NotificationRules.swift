@@ -35,6 +35,7 @@ public struct Intent: Sendable, Equatable {
 /// | `sla.warning` | `claimed_by` + the agency's supervisors | warning | transactional |
 /// | `sla.breached` | `claimed_by` + the agency's supervisors; the citizen (apology) | breach | transactional |
 /// | `sla.escalated` | the rung's role in the scope of the application | escalation | transactional |
+/// | `identity.login_attack_suspected` | the account's owner | someone is trying their password | transactional |
 public struct NotificationRules: Sendable {
     /// States whose arrival invites the citizen to the SKM survey.
     public var surveyStates: Set<String>
@@ -45,7 +46,7 @@ public struct NotificationRules: Sendable {
     public static let subscriptions: [(service: String, topics: [String])] = [
         ("applications", ["application.submitted", "application.status_changed"]),
         ("sla", ["sla.warning", "sla.breached", "sla.escalated"]),
-        ("identity", ["identity.citizen_registered", "identity.profile_updated"]),
+        ("identity", ["identity.citizen_registered", "identity.profile_updated", IdentityEvents.LoginAttackSuspected.type]),
     ]
 
     /// The notifications an event asks for (none for event types without a rule). Throws when
@@ -66,6 +67,8 @@ public struct NotificationRules: Sendable {
             return statusChanged(try event.decodeData(ApplicationEvents.StatusChanged.self))
         case "sla.warning", "sla.breached", "sla.escalated":
             return sla(topic, try event.decodeData(SLAEvents.Fact.self))
+        case IdentityEvents.LoginAttackSuspected.type:
+            return [loginAttack(try event.decodeData(IdentityEvents.LoginAttackSuspected.self))]
         default:
             return []
         }
@@ -80,6 +83,14 @@ public struct NotificationRules: Sendable {
             intents.append(Intent(recipient: .person(data.citizen), kind: .surveyInvitation, values: values, reference: data.tracking_number))
         }
         return intents
+    }
+
+    /// Tells the owner someone keeps trying their password (times in their kab/kota's zone).
+    func loginAttack(_ data: IdentityEvents.LoginAttackSuspected) -> Intent {
+        let region = data.region ?? ""
+        let values = ["failures": String(data.failures), "since": LocalTime.format(data.since, region: region),
+                      "last_at": LocalTime.format(data.last_at, region: region)]
+        return Intent(recipient: .person(data.sub), kind: .loginAttack, values: values, reference: nil)
     }
 
     func sla(_ topic: String, _ fact: SLAEvents.Fact) -> [Intent] {

@@ -91,6 +91,30 @@ import Testing
         #expect(throws: (any Error).self) { try intents("application.status_changed", ["tracking_number": "MPP-1"]) }
     }
 
+    @Test func aLoginAttackTellsTheOwnerInTheirLocalTime() throws {
+        let attack = IdentityEvents.LoginAttackSuspected(sub: "c-9", failures: 10, since: "2026-01-05T08:00:00.000Z",
+                                                         last_at: "2026-01-05T08:04:30.000Z", region: "63.71")
+        let result = try intents(IdentityEvents.LoginAttackSuspected.type, attack)
+        #expect(result == [Intent(recipient: .person("c-9"), kind: .loginAttack,
+                                  values: ["failures": "10", "since": "5 Jan 2026 16.00 WITA", "last_at": "5 Jan 2026 16.04 WITA"],
+                                  reference: nil)])
+        #expect(result.first?.kind.lane == .transactional)
+        // Without a region the times read in WIB.
+        var unplaced = attack
+        unplaced.region = nil
+        #expect(try intents(IdentityEvents.LoginAttackSuspected.type, unplaced).first?.values["since"] == "5 Jan 2026 15.00 WIB")
+        #expect(NotificationRules.subscriptions.first { $0.service == "identity" }?.topics.contains(IdentityEvents.LoginAttackSuspected.type) == true)
+        // The default texts say what happened and what to do, in both languages, with no other placeholders.
+        for language in Language.allCases {
+            let text = DefaultTemplates.text(.loginAttack, language)
+            let body = try TemplateText(text.body)
+            #expect(body.unknownPlaceholders(allowed: NotificationKind.loginAttack.placeholders).isEmpty)
+            #expect(Set(body.placeholders) == ["since", "failures", "last_at"])
+        }
+        #expect(DefaultTemplates.text(.loginAttack, .indonesian).body.contains("KTP-el"))
+        #expect(DefaultTemplates.text(.loginAttack, .english).body.contains("not locked"))
+    }
+
     @Test func staffInboxAddresses() {
         func claims(_ role: Role, agency: String? = nil, region: String? = nil) -> AccessClaims {
             AccessClaims(sub: "u", role: role, agency: agency, region: region, iat: 0, exp: 1)
