@@ -53,8 +53,18 @@ struct LoginCommand: Command {
             return 0
         } catch let error as RPCError {
             printError("error: \(error)")
+            if let wait = error.details?["retry_after_ms"]?.doubleValue {
+                let text = Self.duration(milliseconds: wait)
+                printError("coba lagi dalam \(text) (try again in \(text))")
+            }
             return 1
         }
+    }
+
+    /// `4 min 16 s`, `12 s`: how long a delayed login must wait.
+    static func duration(milliseconds: Double) -> String {
+        let seconds = max(1, Int((milliseconds / 1_000).rounded(.up)))
+        return seconds < 60 ? "\(seconds) s" : "\(seconds / 60) min" + (seconds % 60 == 0 ? "" : " \(seconds % 60) s")
     }
 }
 

@@ -217,6 +217,34 @@ struct LoginDefenceTests {
         #expect(logs.contains("login delays cleared at a counter"))
         #expect(!logs.contains("tebakan-penyerang"))
     }
+
+    @Test func theUnlockVerbAtTheCounter() async throws {
+        let platform = try await TestPlatform.start()
+        let clock = Self.clock()
+        let stack = try await IdentityStack.start(clock: clock, environment: ["MPP_REGISTRY": platform.registryEndpoint])
+        let folder = temporaryFolder("mpp-unlock-cli")
+        defer {
+            Task {
+                await stack.stop()
+                await platform.stop()
+                try? FileManager.default.removeItem(atPath: folder)
+            }
+        }
+        let ops = try await stack.opsToken()
+        let admin = try await stack.staff("admin.bandung", role: .mppAdmin, region: "32.73", creator: ops).access_token
+        let officer = try await stack.staff("petugas.loket", role: .officer, agency: "disdukcapil", region: "32.73", creator: admin)
+        _ = try await stack.registerCitizen()
+        try await Self.fail(stack, Self.wrong, times: 7, clock: clock)
+        let environment = ["MPP_REGISTRY": platform.registryEndpoint, "MPP_TOKEN": officer.access_token]
+
+        let usage = try await runCommand(["unlock", Self.nik], environment: environment, folder: folder)
+        #expect(usage.status == 2 && usage.errors.contains("--note"), "\(usage.errors)")
+        let run = try await runCommand(["unlock", Self.nik, "--note", "KTP-el diperiksa di loket 1"], environment: environment, folder: folder)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("login delays cleared (7 wrong password(s))"), "\(run.output)")
+        #expect(try await Self.storedFailures(stack) == 0)
+        _ = try await stack.login()
+    }
 }
 
 /// Identity in CURVE mode, with clients whose key names are the callers the throttle sees.
